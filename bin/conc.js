@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// The entry point: enable V8's compile cache where Node has it (22.1+), then
+// hand over to the compiled CLI. Only this file calls process.exit.
+import module from 'node:module';
+
+module.enableCompileCache?.();
+let main;
+try {
+  ({ main } = await import('../dist/src/cli/main.js'));
+} catch (e) {
+  process.stderr.write(`conc: not built (${e.code ?? e.message}); run "npm install" or "npm run build" first\n`);
+  process.exit(1);
+}
+const code = await main(process.argv.slice(2));
+// Let stdout drain (a pipe to a slow reader) before leaving.
+process.stdout.write('', () => process.exit(code));

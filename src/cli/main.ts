@@ -1,0 +1,94 @@
+/**
+ * The commander program. Thin: each command turns argv into typed options and
+ * calls a function that returns an exit code; commands load their code with
+ * await import() when they run, so `conc --version` and `conc list` stay fast.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ConcError, UsageError } from '../core/errors.js';
+
+const COMMANDS = ['list', 'info', 'lab', 'compare'];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const verbose = argv.includes('--verbose');
+  const program = new Command('conc')
+    .description('Concurrency labs on Node.js: threads, processes, event loops, streams, GPUs — measured on this machine.')
+    .version(version(), '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} })
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions();
+
+  program
+    .command('list')
+    .description('the labs: id, slug, title, host, summary')
+    .option('--json', 'as JSON')
+    .option('--no-color', 'no colour')
+    .action(async (o: { json?: boolean; color?: boolean }) => {
+      code = await (await import('./commands/list.js')).listCommand(o);
+    });
+  program
+    .command('info')
+    .description("this machine's fingerprint: CPU, cores, cgroup quota, memory, caches, Node")
+    .option('--json', 'as JSON')
+    .action(async (o: { json?: boolean }) => {
+      code = await (await import('./commands/info.js')).infoCommand(o);
+    });
+  program
+    .command('lab')
+    .description('run a lab: conc lab <id|slug|all> [options]; conc lab <id> --help for its options')
+    .argument('<lab>', 'lab id (1-12), slug, or "all"')
+    .argument('[args...]', 'lab and common options')
+    .helpOption(false)
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action(async (ref: string, args: string[]) => {
+      code = await (await import('./commands/lab.js')).labCommand(ref, args);
+    });
+  program
+    .command('compare')
+    .description('compare report or suite files (from any machine), with significance')
+    .argument('<files...>', 'two or more conc report or suite JSON files')
+    .helpOption(false)
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action(async (files: string[]) => {
+      const file = './commands/compare.js';
+      const mod = (await import(file).catch(() => null)) as { compareCommand?: (a: string[]) => Promise<number> } | null;
+      if (!mod?.compareCommand) throw new UsageError('conc compare is not available in this build yet');
+      code = await mod.compareCommand(files);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    return handleError(e, verbose);
+  }
+}
+
+function handleError(e: unknown, verbose: boolean): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    let msg = e.message.replace(/^error:\s*/, '').replace(/\n/g, ' ').trim();
+    if (e.code === 'commander.unknownCommand') msg += ` (commands: ${COMMANDS.join(', ')}; see conc --help)`;
+    if (e.code === 'commander.missingArgument' && /'lab'/.test(msg)) msg = 'conc lab needs a lab: an id (1-12), a slug, or "all" (see conc list)';
+    process.stderr.write(`conc: ${msg}\n`);
+    return 2;
+  }
+  if (e instanceof ConcError) {
+    process.stderr.write(`conc: ${e.message}\n`);
+    if (verbose && e.exitCode !== 2 && e.stack) process.stderr.write(e.stack + '\n');
+    return e.exitCode;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`conc: internal error: ${err.message}${verbose ? '' : ' (--verbose for the stack)'}\n`);
+  if (verbose && err.stack) process.stderr.write(err.stack + '\n');
+  return 1;
+}

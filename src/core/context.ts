@@ -1,0 +1,125 @@
+/**
+ * Builds the LabContext a lab's run() receives, and the report it fills.
+ * Runs inside the lab's host (worker thread or child process), never in the CLI.
+ */
+import type { AnyLab, LabContext, MetricInput } from './lab.js';
+import type { OptionTable, OptionValues } from './options.js';
+import { REPORT_SCHEMA, statusOf, type Check, type HostKind, type Report } from './report.js';
+import { toSerializedError } from './errors.js';
+import { createRng } from './rng.js';
+import { machine } from '../measure/machine.js';
+import { sample } from '../measure/sample.js';
+import { summarize } from '../measure/stats.js';
+import type { Tracker } from '../hosts/tracker.js';
+
+export interface ContextInit {
+  lab: AnyLab;
+  options: Record<string, unknown>;
+  common: { quick: boolean; repeat: number; warmup: number; seed: number };
+  host: HostKind;
+  tracker: Tracker;
+  signal: AbortSignal;
+  onProgress: (text: string, fraction?: number) => void;
+}
+
+type AnyContext = LabContext<OptionValues<OptionTable>>;
+
+export function createContext(init: ContextInit): { ctx: AnyContext; report: Report } {
+  const { lab, options, common, tracker, signal } = init;
+  const m = machine();
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    lab: { id: lab.id, slug: lab.slug, title: lab.title },
+    options: { ...options, quick: common.quick, repeat: common.repeat, warmup: common.warmup },
+    seed: common.seed,
+    host: init.host,
+    machine: m,
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    metrics: [],
+    tables: [],
+    charts: [],
+    checks: [],
+    outputs: {},
+    notes: [],
+    status: 'ok',
+  };
+  const addCheck = (c: Check): Check => {
+    report.checks.push(c);
+    return c;
+  };
+  const ctx: AnyContext = {
+    options: options as OptionValues<OptionTable>,
+    quick: common.quick,
+    repeat: common.repeat,
+    warmup: common.warmup,
+    seed: common.seed,
+    rng: createRng(common.seed),
+    signal,
+    machine: m,
+    host: init.host,
+    progress: init.onProgress,
+    sample: (fn, o = {}) =>
+      sample(fn, {
+        warmup: o.warmup ?? common.warmup,
+        repeat: o.repeat ?? common.repeat,
+        minTimeMs: o.minTimeMs ?? 0,
+        maxTimeMs: o.maxTimeMs ?? 30_000,
+        signal,
+      }),
+    metric: (mi: MetricInput) => {
+      if (mi.samples.length === 0) throw new Error(`metric ${mi.name} has no samples`);
+      const summary = summarize(mi.samples);
+      report.metrics.push({
+        name: mi.name,
+        unit: mi.unit,
+        variant: mi.variant ?? {},
+        better: mi.better,
+        samples: [...mi.samples],
+        summary,
+      });
+      return summary;
+    },
+    table: (t) => {
+      const table = { ...t };
+      report.tables.push(table);
+      return table;
+    },
+    chart: (c) => {
+      report.charts.push(c);
+    },
+    check: (name, ok, detail) => addCheck({ name, ok: Boolean(ok), skipped: false, ...(detail ? { detail } : {}) }),
+    skip: (name, reason) => addCheck({ name, ok: false, skipped: true, reason }),
+    output: (key, value) => {
+      report.outputs[key] = value;
+    },
+    note: (text) => {
+      report.notes.push(text);
+    },
+    headline: (label, value, unit) => {
+      report.headline = unit === undefined ? { label, value } : { label, value, unit };
+    },
+    worker: (file, o) => tracker.worker(file, o),
+    fork: (file, args, o) => tracker.fork(file, args, o),
+    spawn: (cmd, args, o) => tracker.spawn(cmd, args, o),
+    defer: (fn) => tracker.defer(fn),
+  };
+  return { ctx, report };
+}
+
+/** Run a lab to completion in this thread; the report always comes back, errors are data. */
+export async function runLabHere(init: ContextInit): Promise<Report> {
+  const { ctx, report } = createContext(init);
+  const t0 = process.hrtime.bigint();
+  try {
+    await init.lab.run(ctx);
+    report.status = statusOf(report.checks);
+  } catch (e) {
+    report.error = toSerializedError(e);
+    report.status = init.signal.aborted ? 'interrupted' : 'error';
+  } finally {
+    await init.tracker.cleanup();
+    report.durationMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  }
+  return report;
+}

@@ -1,0 +1,143 @@
+/**
+ * The report: what a lab's run builds, what a host returns, what renderers
+ * draw and what `compare` reads. Its JSON form is versioned (conc.report/1)
+ * and described by schema/conc.report.schema.json.
+ */
+import type { SerializedError } from './errors.js';
+import type { Machine } from '../measure/machine.js';
+import type { Summary } from '../measure/stats.js';
+
+export const REPORT_SCHEMA = 'conc.report/1';
+
+export type Status = 'ok' | 'failed' | 'error' | 'timeout' | 'interrupted';
+export type HostKind = 'worker' | 'process';
+export type Better = 'lower' | 'higher';
+export type Variant = Record<string, string | number | boolean>;
+
+export interface Metric {
+  name: string;
+  unit: string;
+  variant: Variant;
+  better: Better;
+  samples: number[];
+  summary: Summary;
+}
+
+/** A value with an optional range, e.g. a median with its CI, or a speedup with its range. */
+export interface RangeCell {
+  value: number;
+  low?: number;
+  high?: number;
+}
+export type Cell = string | number | boolean | null | RangeCell;
+
+export interface Column {
+  key: string;
+  label: string;
+  /** Shown in the header, e.g. "ms"; "x" formats as a ratio (1.95x), "%" as a percentage. */
+  unit?: string;
+  align?: 'left' | 'right';
+  /** Significant digits for numbers (default 3). */
+  digits?: number;
+}
+
+export interface Table {
+  title: string;
+  columns: Column[];
+  rows: Record<string, Cell>[];
+  /** Row indices to highlight (e.g. the fastest variant). */
+  highlight?: number[];
+  note?: string;
+}
+
+export interface LineChart {
+  type: 'line';
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  x: number[];
+  series: { name: string; values: (number | null)[] }[];
+}
+export interface BarChart {
+  type: 'bar';
+  title: string;
+  unit: string;
+  bars: { label: string; value: number }[];
+}
+export interface HistogramChart {
+  type: 'histogram';
+  title: string;
+  unit: string;
+  bins: { low: number; high: number; count: number }[];
+}
+export interface TimelineChart {
+  type: 'timeline';
+  title: string;
+  unit: string;
+  start: number;
+  end: number;
+  /** state name -> one character used to draw it */
+  states: Record<string, string>;
+  lanes: { name: string; segments: { start: number; end: number; state: string }[] }[];
+  /** Point events drawn as a marker on their lane, listed under the chart. */
+  events?: { lane: string; at: number; label: string }[];
+}
+export type Chart = LineChart | BarChart | HistogramChart | TimelineChart;
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  skipped: boolean;
+  /** Why it was skipped. */
+  reason?: string;
+  detail?: string;
+}
+
+export interface Headline {
+  label: string;
+  value: number | string;
+  unit?: string;
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  lab: { id: number; slug: string; title: string };
+  options: Record<string, unknown>;
+  seed: number;
+  host: HostKind;
+  machine: Machine;
+  startedAt: string;
+  durationMs: number;
+  metrics: Metric[];
+  tables: Table[];
+  charts: Chart[];
+  checks: Check[];
+  outputs: Record<string, unknown>;
+  notes: string[];
+  headline?: Headline;
+  status: Status;
+  error?: SerializedError;
+}
+
+/** ok unless a non-skipped check failed; an error or a host verdict overrides. */
+export function statusOf(checks: readonly Check[], error?: SerializedError): Status {
+  if (error) return 'error';
+  return checks.some((c) => !c.ok && !c.skipped) ? 'failed' : 'ok';
+}
+
+export function exitCodeOf(status: Status): number {
+  switch (status) {
+    case 'ok':
+      return 0;
+    case 'failed':
+    case 'error':
+      return 1;
+    case 'timeout':
+      return 3;
+    case 'interrupted':
+      return 130;
+  }
+}
+
+/** Worst first: the suite's status is the worst of its labs. */
+export const STATUS_RANK: Record<Status, number> = { ok: 0, failed: 1, error: 2, timeout: 3, interrupted: 4 };
