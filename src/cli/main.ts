@@ -66,6 +66,17 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   try {
+    // `lab` and `compare` take their own argv (options may come before or after
+    // operands); commander still describes them in `conc --help`.
+    if (argv[0] === 'lab' && argv[1] !== undefined && argv[1] !== '--help' && argv[1] !== '-h') {
+      return await (await import('./commands/lab.js')).labCommand(argv[1], argv.slice(2));
+    }
+    if (argv[0] === 'compare' && argv[1] !== '--help' && argv[1] !== '-h') {
+      const file = './commands/compare.js';
+      const mod = (await import(file).catch(() => null)) as { compareCommand?: (a: string[]) => Promise<number> } | null;
+      if (!mod?.compareCommand) throw new UsageError('conc compare is not available in this build yet');
+      return await mod.compareCommand(argv.slice(1));
+    }
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {

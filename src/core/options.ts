@@ -57,7 +57,16 @@ export interface RangeSpec extends BaseSpec {
   max: number;
 }
 
+/** A free string such as a directory (--cpu-prof DIR); '' means not given. */
+export interface StringSpec extends BaseSpec {
+  type: 'string';
+  default: string;
+  /** What the value is, for messages and --help (e.g. "a directory"). */
+  meta: string;
+}
+
 export type OptionSpec =
+  | StringSpec
   | IntegerSpec
   | NumberSpec
   | ChoiceSpec
@@ -70,6 +79,8 @@ export type OptionTable = Record<string, OptionSpec>;
 
 export type OptionValue<S> = S extends { type: 'integer' | 'number' | 'duration' }
   ? number
+  : S extends { type: 'string' }
+    ? string
   : S extends { type: 'choice'; choices: readonly (infer C)[] }
     ? C
     : S extends { type: 'list' }
@@ -108,6 +119,8 @@ export function defaultValue(spec: OptionSpec): unknown {
 /** What the option accepts, as written in messages and --help. */
 export function describeAccepted(spec: OptionSpec): string {
   switch (spec.type) {
+    case 'string':
+      return spec.meta;
     case 'integer':
       return `an integer from ${spec.min} to ${spec.max}`;
     case 'number':
@@ -156,6 +169,9 @@ const NUM = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 export function parseOptionValue(flag: string, spec: OptionSpec, raw: string): unknown {
   const s = raw.trim();
   switch (spec.type) {
+    case 'string':
+      if (s === '') fail(flag, spec, raw);
+      return s;
     case 'integer': {
       if (!INT.test(s)) fail(flag, spec, raw);
       const v = Number(s);
@@ -220,6 +236,7 @@ export function validateTable(table: OptionTable): string[] {
       continue;
     }
     const d = defaultValue(spec);
+    if (spec.type === 'string' && d === '') continue;
     try {
       parseOptionValue(flag, spec, formatValue(spec, d));
     } catch (e) {
