@@ -4,7 +4,7 @@
  * await import() when they run, so `conc --version` and `conc list` stay fast.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import type { Command as CommandType, CommanderError as CommanderErrorType } from 'commander';
 import { ConcError, UsageError } from '../core/errors.js';
 
 const COMMANDS = ['list', 'info', 'lab', 'compare'];
@@ -14,10 +14,50 @@ function version(): string {
   return pkg.version;
 }
 
+/** Flags of `list` and `info` that the fast path understands; anything else goes through commander. */
+const FAST_FLAGS = new Set(['--json', '--no-color']);
+
 export async function main(argv: string[]): Promise<number> {
-  let code = 0;
   const verbose = argv.includes('--verbose');
-  const program = new Command('conc')
+  try {
+    // Fast paths: `conc --version`, `conc list` and `conc info` are what people
+    // run most and script; they skip loading commander (about a third of a
+    // bare Node start-up). Help, errors and everything else go through it.
+    const [cmd, ...rest] = argv;
+    if (argv.length === 1 && (cmd === '--version' || cmd === '-v')) {
+      process.stdout.write(version() + '\n');
+      return 0;
+    }
+    if ((cmd === 'list' || cmd === 'info') && rest.every((a) => FAST_FLAGS.has(a))) {
+      const o = { json: rest.includes('--json'), color: !rest.includes('--no-color') };
+      if (cmd === 'list') return await (await import('./commands/list.js')).listCommand(o);
+      if (!rest.includes('--no-color')) return await (await import('./commands/info.js')).infoCommand(o);
+    }
+    // `lab` and `compare` take their own argv (options may come before or after
+    // operands); commander still describes them in `conc --help`.
+    if (argv[0] === 'lab' && argv[1] !== undefined && argv[1] !== '--help' && argv[1] !== '-h') {
+      return await (await import('./commands/lab.js')).labCommand(argv[1], argv.slice(2));
+    }
+    if (argv[0] === 'compare' && argv[1] !== '--help' && argv[1] !== '-h') {
+      const file = './commands/compare.js';
+      const mod = (await import(file).catch(() => null)) as { compareCommand?: (a: string[]) => Promise<number> } | null;
+      if (!mod?.compareCommand) throw new UsageError('conc compare is not available in this build yet');
+      return await mod.compareCommand(argv.slice(1));
+    }
+  } catch (e) {
+    return handleError(e, verbose, null);
+  }
+  const commander = await import('commander');
+  try {
+    return await runCommander(commander, argv);
+  } catch (e) {
+    return handleError(e, verbose, commander.CommanderError);
+  }
+}
+
+async function runCommander(commander: typeof import('commander'), argv: string[]): Promise<number> {
+  let code = 0;
+  const program: CommandType = new commander.Command('conc')
     .description('Concurrency labs on Node.js: threads, processes, event loops, streams, GPUs — measured on this machine.')
     .version(version(), '-v, --version')
     .exitOverride()
@@ -65,27 +105,12 @@ export async function main(argv: string[]): Promise<number> {
       code = await mod.compareCommand(files);
     });
 
-  try {
-    // `lab` and `compare` take their own argv (options may come before or after
-    // operands); commander still describes them in `conc --help`.
-    if (argv[0] === 'lab' && argv[1] !== undefined && argv[1] !== '--help' && argv[1] !== '-h') {
-      return await (await import('./commands/lab.js')).labCommand(argv[1], argv.slice(2));
-    }
-    if (argv[0] === 'compare' && argv[1] !== '--help' && argv[1] !== '-h') {
-      const file = './commands/compare.js';
-      const mod = (await import(file).catch(() => null)) as { compareCommand?: (a: string[]) => Promise<number> } | null;
-      if (!mod?.compareCommand) throw new UsageError('conc compare is not available in this build yet');
-      return await mod.compareCommand(argv.slice(1));
-    }
-    await program.parseAsync(argv, { from: 'user' });
-    return code;
-  } catch (e) {
-    return handleError(e, verbose);
-  }
+  await program.parseAsync(argv, { from: 'user' });
+  return code;
 }
 
-function handleError(e: unknown, verbose: boolean): number {
-  if (e instanceof CommanderError) {
+function handleError(e: unknown, verbose: boolean, CommanderError: typeof CommanderErrorType | null): number {
+  if (CommanderError && e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     let msg = e.message.replace(/^error:\s*/, '').replace(/\n/g, ' ').trim();
     if (e.code === 'commander.unknownCommand') msg += ` (commands: ${COMMANDS.join(', ')}; see conc --help)`;

@@ -25,6 +25,13 @@ describe('conc (no lab run)', () => {
     for (const c of ['list', 'info', 'lab', 'compare']) expect(h.stdout).toContain(c);
   });
 
+  it('is what `npx conc` runs in the project (the package is named conc, so npx resolves its own bin, offline)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync('npx', ['--no-install', 'conc', '--version'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+  });
+
   it('lists the labs as a table and as JSON, and names a broken lab on stderr', async () => {
     const t = await runCli(['list'], { env: FIX });
     expect(t.code).toBe(0);
