@@ -65,7 +65,7 @@ describe('conc (no lab run)', () => {
     const r = await runCli(['lab', '1', '--help'], { env: FIX });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--count <n>');
-    expect(r.stdout).toContain('an integer from 1 to 1000000; default: 1000; --quick: 10');
+    expect(r.stdout).toContain('loop length (an integer from 1 to 1000000; default: 1000; --quick: 10)');
     expect(r.stdout).toContain('--mode <a|b>');
     expect(r.stdout).toContain('--timeout <seconds>');
   });

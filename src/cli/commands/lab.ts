@@ -21,9 +21,9 @@ export function labHelp(lab: AnyLab): string {
   for (const [key, spec] of Object.entries(lab.options)) {
     const flag = spec.type === 'boolean' ? flagName(key) : `${flagName(key)} <${spec.type === 'choice' ? spec.choices.join('|') : spec.type === 'list' ? 'a,b,...' : spec.type === 'range' ? 'lo-hi' : spec.type === 'duration' ? 'time' : spec.type === 'string' ? 'value' : 'n'}>`;
     const quick = lab.quick && key in lab.quick ? `; --quick: ${formatValue(spec, (lab.quick as Record<string, unknown>)[key])}` : '';
-    const accepted = spec.type === 'boolean' || spec.type === 'choice' ? '' : ` ${describeAccepted(spec)};`;
+    const accepted = spec.type === 'boolean' || spec.type === 'choice' ? '' : `${describeAccepted(spec)}; `;
     const def = spec.type === 'string' && spec.default === '' ? 'none' : formatValue(spec, defaultValue(spec));
-    rows.push([flag, `${spec.help}.${accepted} default: ${def}${quick}`]);
+    rows.push([flag, `${spec.help} (${accepted}default: ${def}${quick})`]);
   }
   const w = Math.max(...[...rows, ...COMMON_HELP].map(([f]) => f.length)) + 2;
   const fmt = ([f, h]: [string, string]): string => `  ${f.padEnd(w)}${h}`;
