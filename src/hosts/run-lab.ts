@@ -50,7 +50,7 @@ export function fallbackReport(run: HostRun, status: Status, message: string, du
   return {
     schema: REPORT_SCHEMA,
     lab: { id: run.lab.id, slug: run.lab.slug, title: run.lab.title },
-    options: { ...run.options, ...run.common },
+    options: { ...run.options, quick: run.common.quick, repeat: run.common.repeat, warmup: run.common.warmup },
     seed: run.common.seed,
     host: run.host,
     machine: machine(),
