@@ -1,0 +1,69 @@
+/**
+ * The persistent pool of work workers. They are started and JIT-warmed
+ * before any timing, so a timed job measures the split of the work (what
+ * Amdahl's law is about) and not thread start-up.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { LabContext } from '../../src/core/lab.js';
+import { nextMessage } from '../../src/hosts/wait.js';
+import { addSums } from './kernel.js';
+import type { WorkInit, WorkReply, WorkRequest } from './messages.js';
+
+type Ctx = Pick<LabContext<unknown>, 'worker' | 'signal'>;
+
+/** Bound on one reply: generous for a loaded machine, short of the lab's --timeout. */
+const REPLY_MS = 60_000;
+
+export class WorkPool {
+  private nextId = 0;
+  private constructor(
+    private readonly ctx: Ctx,
+    private readonly workers: Worker[],
+    /** Wall time from creating the workers to all of them ready (warm), ms. */
+    readonly startupMs: number,
+  ) {}
+
+  static async start(ctx: Ctx, size: number, init: WorkInit): Promise<WorkPool> {
+    const t0 = performance.now();
+    const url = new URL('./work.worker.js', import.meta.url);
+    const workers = Array.from({ length: size }, () => ctx.worker(url, { workerData: init }));
+    await Promise.all(
+      workers.map((w, i) => nextMessage(w, REPLY_MS, `work worker ${i} ready`, (m) => (m as WorkReply).type === 'ready', ctx.signal)),
+    );
+    return new WorkPool(ctx, workers, performance.now() - t0);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Units [from, to) on worker i: their checksum and the worker's own time. */
+  async range(i: number, from: number, to: number): Promise<{ sum: number; ms: number }> {
+    const w = this.workers[i];
+    if (!w) throw new RangeError(`no worker ${i} in a pool of ${this.workers.length}`);
+    const id = this.nextId++;
+    const reply = nextMessage<WorkReply & { type: 'done' }>(
+      w,
+      REPLY_MS,
+      `work worker ${i} (units ${from}-${to})`,
+      (m) => (m as WorkReply).type === 'done' && (m as { id: number }).id === id,
+      this.ctx.signal,
+    );
+    w.postMessage({ type: 'work', id, from, to } satisfies WorkRequest);
+    const r = await reply;
+    return { sum: r.sum, ms: r.ms };
+  }
+
+  /**
+   * One job: units [0, serial) on worker 0 alone, then units
+   * [serial, serial + parallel) split as evenly as whole units allow over
+   * workers 0..k-1 (shares differ by at most one unit). Returns the checksum.
+   */
+  async job(k: number, serial: number, parallel: number): Promise<number> {
+    let sum = serial > 0 ? (await this.range(0, 0, serial)).sum : 0;
+    const cut = (j: number): number => serial + Math.floor((j * parallel) / k);
+    const parts = await Promise.all(Array.from({ length: k }, (_, j) => this.range(j, cut(j), cut(j + 1))));
+    for (const p of parts) sum = addSums(sum, p.sum);
+    return sum;
+  }
+}
