@@ -1,0 +1,47 @@
+/**
+ * The second table: what it costs to start one worker thread against one
+ * child process, from creation to the first message of task.worker.js.
+ */
+import type { LabContext } from '../../src/core/lab.js';
+import { ratioOfMedians } from '../../src/measure/stats.js';
+import { startupMs, type Vehicle } from './crew.js';
+
+/** Start-up of one worker thread against one child process, alternated so that load drifts hit both. */
+export async function startup(ctx: LabContext<unknown>): Promise<void> {
+  const n = Math.max(5, ctx.repeat);
+  const ms: Record<Vehicle, number[]> = { thread: [], process: [] };
+  for (let i = 0; i < ctx.warmup + n; i++) {
+    ctx.progress('start-up of a thread and a process', i / (ctx.warmup + n));
+    for (const v of ['thread', 'process'] as const) {
+      const t = await startupMs(ctx, v);
+      if (i >= ctx.warmup) ms[v].push(t);
+    }
+  }
+  const rows = (['thread', 'process'] as const).map((v) => {
+    const s = ctx.metric({ name: 'startup', unit: 'ms', better: 'lower', variant: { vehicle: v }, samples: ms[v] });
+    // How many times a thread's start-up this is, with its range (the inverse of a speedup).
+    const r = ratioOfMedians(ms[v], ms.thread);
+    return {
+      vehicle: v === 'thread' ? 'worker thread' : 'child process',
+      median: { value: s.median, low: s.ci.low, high: s.ci.high },
+      min: s.min,
+      max: s.max,
+      ratio: { value: 1 / r.ratio, low: 1 / r.high, high: 1 / r.low },
+    };
+  });
+  ctx.table({
+    title: `Start-up cost: from creation to the first message (median of ${n})`,
+    columns: [
+      { key: 'vehicle', label: 'vehicle', align: 'left' },
+      { key: 'median', label: 'median', unit: 'ms' },
+      { key: 'min', label: 'min', unit: 'ms' },
+      { key: 'max', label: 'max', unit: 'ms' },
+      { key: 'ratio', label: 'vs thread', unit: 'x' },
+    ],
+    rows,
+    note:
+      'A child process boots a whole Node.js runtime; a worker thread a new V8 isolate and event loop ' +
+      'in this process. ' +
+      'Both load the same task.worker.js. Every thread or process variant below pays this k times per run.',
+  });
+}

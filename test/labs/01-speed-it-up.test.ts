@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { addHash, factorise, factorSlice, isPrime, itemHash } from '../../labs/01-speed-it-up/checksum.js';
+import { runCli, runLab } from '../helpers/run-lab.js';
+import { schemaErrors } from '../helpers/schema.js';
+
+type Report = import('../../src/core/report.js').Report;
+
+const trialPrime = (n: number): boolean => {
+  if (n < 2) return false;
+  for (let d = 2; d * d <= n; d++) if (n % d === 0) return false;
+  return true;
+};
+
+function everyCheckPassedOrSkippedWithReason(r: Report): void {
+  expect(r.checks.length).toBeGreaterThan(0);
+  for (const c of r.checks) {
+    if (c.skipped) expect(c.reason, c.name).toBeTruthy();
+    else expect(c.ok, `${c.name}: ${c.detail ?? ''}`).toBe(true);
+  }
+  expect(r.status).toBe('ok');
+}
+
+const APPROACHES = ['sequential', 'async', 'threads', 'processes'];
+
+/** The workload's table, metrics and checksums are all there, and every variant agrees. */
+function expectWorkload(r: Report, w: 'cpu' | 'io', title: RegExp): void {
+  const table = r.tables.find((t) => title.test(t.title));
+  expect(table, `table ${title}`).toBeDefined();
+  expect(table?.rows.map((row) => row.variant)).toEqual(APPROACHES);
+  for (const row of table?.rows ?? []) {
+    for (const key of ['wall', 'speedup']) {
+      const cell = row[key] as { value: number; low: number; high: number };
+      expect(cell.low).toBeLessThanOrEqual(cell.value);
+      expect(cell.high).toBeGreaterThanOrEqual(cell.value);
+    }
+  }
+  for (const name of ['wall', 'cpu-time']) {
+    const ms = r.metrics.filter((m) => m.name === name && m.variant.workload === w);
+    expect(ms.map((m) => m.variant.approach)).toEqual(APPROACHES);
+    for (const m of ms) {
+      expect(m.samples.length).toBe(r.options.repeat);
+      expect(m.samples.every((x) => x > 0)).toBe(true);
+    }
+  }
+  const sums = r.outputs[`${w}.checksums`] as Record<string, string>;
+  expect(Object.keys(sums).sort()).toEqual([...APPROACHES, 'reference'].sort());
+  expect(new Set(Object.values(sums)).size).toBe(1);
+  expect(sums.reference).toMatch(/^[0-9a-f]{8}$/);
+}
+
+describe('speed-it-up: the work (pure)', () => {
+  it('factorises as the book does: ascending primes whose product is n', () => {
+    expect(factorise(20_000)).toEqual([2, 2, 2, 2, 2, 5, 5, 5, 5]);
+    expect(factorise(99_999_989)).toEqual([99_999_989]);
+    expect(factorise(2 * 3 * 7 * 9973 * 1009)).toEqual([2, 3, 7, 1009, 9973]);
+    expect(factorise(9973 * 9973)).toEqual([9973, 9973]);
+  });
+
+  it('tells primes by sieve and Miller-Rabin exactly as trial division does', () => {
+    for (let n = 0; n < 70_000; n++) expect(isPrime(n), String(n)).toBe(trialPrime(n));
+    // Around 1e8 and 2^27, and a strong pseudoprime to bases 2, 3 and 5.
+    for (const base of [99_990_000, 134_200_000]) for (let n = base; n < base + 3000; n++) expect(isPrime(n), String(n)).toBe(trialPrime(n));
+    expect(isPrime(25_326_001)).toBe(false);
+    expect(() => isPrime(2 ** 27 + 1)).toThrow(RangeError);
+  });
+
+  it('gives the same checksum however the numbers are split, and a different one when a result moves', () => {
+    const numbers = [20_000, 99_999_989, 123_456, 7_654_321, 31_415_926];
+    const whole = factorSlice(numbers, 0).checksum;
+    expect(addHash(factorSlice(numbers.slice(0, 2), 0).checksum, factorSlice(numbers.slice(2), 2).checksum)).toBe(whole);
+    expect(factorSlice([...numbers].reverse(), 0).checksum).not.toBe(whole);
+    expect(itemHash(0, [2, 3])).not.toBe(itemHash(1, [2, 3]));
+  });
+});
+
+describe('speed-it-up: the lab', () => {
+  it('runs both workloads in --quick form: tables, metrics, equal checksums, every check ok or skipped', async () => {
+    const r = await runLab(1, ['--quick']);
+    expect(r.error).toBeUndefined();
+    expect(schemaErrors(r)).toEqual([]);
+    everyCheckPassedOrSkippedWithReason(r);
+    expect(r.tables).toHaveLength(3);
+    expect(r.tables[0]?.rows.map((row) => row.vehicle)).toEqual(['worker thread', 'child process']);
+    expectWorkload(r, 'cpu', /^CPU-bound/);
+    expectWorkload(r, 'io', /^I\/O-bound/);
+    expect(r.outputs['cpu.factors']).toBeGreaterThan(r.options.numbers as number);
+    const names = r.checks.map((c) => c.name);
+    for (const n of ['cpu: factorisations are correct', 'cpu: every variant finds the same factors', 'cpu: async brings no speedup', 'cpu: k threads bring a speedup', 'io: async alone brings a speedup'])
+      expect(names).toContain(n);
+    expect(r.metrics.filter((m) => m.name === 'startup').map((m) => m.variant.vehicle)).toEqual(['thread', 'process']);
+    expect(r.charts[0]?.type).toBe('bar');
+    expect(r.headline?.unit).toBe('x');
+  });
+
+  it('with --workload io runs the I/O workload alone and shows that async alone speeds it up', async () => {
+    const r = await runLab(1, ['--workload', 'io', '--quick']);
+    expect(schemaErrors(r)).toEqual([]);
+    everyCheckPassedOrSkippedWithReason(r);
+    expect(r.tables.some((t) => /^CPU-bound/.test(t.title))).toBe(false);
+    expectWorkload(r, 'io', /^I\/O-bound/);
+    const io = r.checks.find((c) => c.name === 'io: async alone brings a speedup');
+    expect(io?.skipped).toBe(false);
+    expect(io?.ok).toBe(true);
+    expect(r.checks.every((c) => c.name.startsWith('io: '))).toBe(true);
+  });
+
+  it('refuses an out-of-range option with exit 2', async () => {
+    const res = await runCli(['lab', '1', '--workers', '0']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--workers/);
+  });
+});
