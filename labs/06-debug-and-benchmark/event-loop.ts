@@ -1,0 +1,97 @@
+/**
+ * Event-loop delay: perf_hooks.monitorEventLoopDelay watches this thread's
+ * loop while it is blocked by synchronous busy loops of set lengths. The
+ * monitor's timer is due every RESOLUTION ms and records the interval it
+ * actually got, so an idle loop reads about 1 ms and a blocked one about the
+ * block plus 1 ms.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { LabContext } from '../../src/core/lab.js';
+import { sleep } from '../../src/hosts/wait.js';
+import { linearFit, median } from '../../src/measure/stats.js';
+
+const RESOLUTION = 1;
+/** Idle time before and after each block, so the monitor ticks on an idle loop around it. */
+const GAP_MS = 20;
+const ns = (v: number): number => v / 1e6;
+
+/** Keep the thread busy for ms: no await, so the loop cannot turn. */
+function block(ms: number): void {
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms);
+}
+
+export async function eventLoopDelay(ctx: LabContext<unknown>, blocks: readonly number[], repeats: number): Promise<void> {
+  const rows = [];
+  const perBlock: { block: number; maxes: number[] }[] = [];
+  for (const [bi, b] of blocks.entries()) {
+    ctx.progress(`event-loop delay, ${b} ms blocks`, bi / blocks.length);
+    // Two monitors: one over all repeats (for p50/p99 over enough ticks),
+    // one per repeat (its max is one sample of the metric).
+    const all = monitorEventLoopDelay({ resolution: RESOLUTION });
+    all.enable();
+    const maxes: number[] = [];
+    try {
+      for (let r = 0; r < repeats; r++) {
+        const one = monitorEventLoopDelay({ resolution: RESOLUTION });
+        one.enable();
+        try {
+          await sleep(GAP_MS, ctx.signal);
+          block(b);
+          await sleep(GAP_MS, ctx.signal);
+        } finally {
+          one.disable();
+        }
+        maxes.push(ns(one.max));
+      }
+    } finally {
+      all.disable();
+    }
+    perBlock.push({ block: b, maxes });
+    ctx.metric({ name: 'event-loop max delay', unit: 'ms', better: 'lower', variant: { blockMs: b }, samples: maxes });
+    rows.push({
+      block: b,
+      reps: repeats,
+      ticks: all.count,
+      p50: ns(all.percentile(50)),
+      p99: ns(all.percentile(99)),
+      max: ns(all.max),
+      over: median(maxes) - b,
+    });
+  }
+  ctx.table({
+    title: `Event-loop delay while the loop is blocked (monitorEventLoopDelay, resolution ${RESOLUTION} ms)`,
+    columns: [
+      { key: 'block', label: 'block', unit: 'ms' },
+      { key: 'reps', label: 'repeats' },
+      { key: 'ticks', label: 'ticks' },
+      { key: 'p50', label: 'p50', unit: 'ms' },
+      { key: 'p99', label: 'p99', unit: 'ms' },
+      { key: 'max', label: 'max', unit: 'ms' },
+      { key: 'over', label: 'median max - block', unit: 'ms' },
+    ],
+    rows,
+    note: `each repeat: ${GAP_MS} ms idle, one block, ${GAP_MS} ms idle. The p50 stays at the timer's interval: most ticks see an idle loop; one block shows up only in the tail.`,
+  });
+
+  const short = perBlock.flatMap((p) => p.maxes.filter((m) => m < 0.8 * p.block).map((m) => `${m.toFixed(1)} ms for ${p.block} ms`));
+  ctx.check(
+    'every block shows in the max delay (max >= 0.8 x block, each repeat)',
+    short.length === 0,
+    short.length ? `short: ${short.join(', ')}` : perBlock.map((p) => `${p.block} ms: min of maxes ${Math.min(...p.maxes).toFixed(1)}`).join('; '),
+  );
+  const xs = perBlock.map((p) => p.block);
+  if (Math.max(...xs) - Math.min(...xs) < 10) {
+    ctx.skip('the max delay grows with the block length', 'the block lengths span less than 10 ms: too little to fit a slope');
+  } else {
+    const fit = linearFit(xs, perBlock.map((p) => median(p.maxes)));
+    // Only a lower bound: on an idle machine the slope is about 1, but on a
+    // busy one a thread that has just burnt its time slice is often made to
+    // wait for the next one, so longer blocks also collect longer waits.
+    ctx.check(
+      'the max delay grows with the block length (slope >= 0.8 ms per ms)',
+      fit.slope >= 0.8,
+      `least squares over the median max of each block length: slope ${fit.slope.toFixed(3)}, intercept ${fit.intercept.toFixed(2)} ms, r² ${fit.r2.toFixed(3)}`,
+    );
+  }
+}

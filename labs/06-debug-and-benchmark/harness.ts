@@ -1,0 +1,174 @@
+/**
+ * The sampling harness turned on itself: calibrate a busy loop to a target
+ * duration, then measure it with ctx.sample cold (no warm-up, a copy V8 has
+ * never compiled) and warm (after warm-up runs), and report what the
+ * statistics say: median with its 95% CI, outliers, a histogram.
+ *
+ * Both clocks are shown. Wall time includes the time the thread waited for a
+ * core, so on a busy machine it measures the machine as much as the loop;
+ * CPU time (process.cpuUsage: this process's threads, and only this thread
+ * is busy here) is what the loop cost. Calibration and the check use CPU time.
+ */
+import type { LabContext } from '../../src/core/lab.js';
+import type { HistogramChart } from '../../src/core/report.js';
+import { median, outliers } from '../../src/measure/stats.js';
+
+const SPIN_SOURCE = 'let x = seed | 1; for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; } return x;';
+type Spin = (n: number, seed: number) => number;
+let copies = 0;
+
+/**
+ * A fresh copy of the busy loop. Its source text differs from every earlier
+ * copy (a comment), so V8 shares no compiled code or type feedback with them:
+ * the copy starts in the interpreter, as a function in a new program does.
+ * Copies of one function literal would share their feedback and optimised code.
+ */
+function freshSpin(): Spin {
+  return new Function('n', 'seed', `${SPIN_SOURCE}\n// copy ${copies++}`) as Spin;
+}
+
+let sink = 0;
+/** CPU ms of one call. */
+function cpuOnce(spin: Spin, n: number): number {
+  const c0 = process.cpuUsage();
+  sink ^= spin(n, sink);
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+// Calibration: many batches of about 1 ms and their median, so that the odd
+// batch disturbed by a cache-hungry neighbour or an interrupt is ignored.
+const CALIBRATION_BATCH_MS = 1;
+const CALIBRATION_RUNS = 31;
+
+interface Calibration {
+  spin: Spin;
+  batch: number;
+}
+
+/** A warmed-up copy and a batch size that takes about CALIBRATION_BATCH_MS. */
+function calibrationLoop(): Calibration {
+  const spin = freshSpin();
+  for (let i = 0; i < 30; i++) cpuOnce(spin, 50_000);
+  let batch = 10_000;
+  while (cpuOnce(spin, batch) < CALIBRATION_BATCH_MS && batch < 2 ** 30) batch *= 2;
+  return { spin, batch };
+}
+
+/** Iterations per CPU ms, from the median of CALIBRATION_RUNS batches. */
+function rate(cal: Calibration): number {
+  return cal.batch / median(Array.from({ length: CALIBRATION_RUNS }, () => cpuOnce(cal.spin, cal.batch)));
+}
+
+/** Beyond this change of speed between the calibrations before and after sampling, comparing with either means nothing. */
+const MAX_DRIFT = 0.5;
+
+export async function harness(ctx: LabContext<unknown>, targetMs: number, bins: number, tolerance: number): Promise<void> {
+  ctx.progress('calibrating the busy loop', 0);
+  const cal = calibrationLoop();
+  const perMs = rate(cal);
+  const iterations = Math.max(1, Math.round(perMs * targetMs));
+
+  const cold = freshSpin();
+  ctx.progress('sampling the busy loop, cold', 0.3);
+  const coldS = await ctx.sample(() => (sink ^= cold(iterations, sink)), { warmup: 0 });
+  const warm = freshSpin();
+  ctx.progress('sampling the busy loop, warm', 0.6);
+  const warmS = await ctx.sample(() => (sink ^= warm(iterations, sink)), { warmup: ctx.warmup });
+  // Again after sampling: the machine may have changed speed meanwhile.
+  const perMsAfter = rate(cal);
+
+  const series = [
+    { phase: 'cold', clock: 'wall', s: coldS.wall },
+    { phase: 'cold', clock: 'cpu', s: coldS.cpu },
+    { phase: 'warm', clock: 'wall', s: warmS.wall },
+    { phase: 'warm', clock: 'cpu', s: warmS.cpu },
+  ];
+  const rows = series.map(({ phase, clock, s }) => {
+    const sum = ctx.metric({ name: 'busy loop', unit: 'ms', better: 'lower', variant: { phase, clock, targetMs }, samples: s });
+    return {
+      phase: phase === 'cold' ? 'cold: no warm-up, new copy' : `warm: ${ctx.warmup} warm-up runs`,
+      clock,
+      n: sum.n,
+      first: s.slice(0, 5).map((x) => x.toFixed(2)).join(' '),
+      ratio: (s[0] as number) / sum.median,
+      median: { value: sum.median, low: sum.ci.low, high: sum.ci.high },
+      mad: sum.mad,
+      max: sum.max,
+      outliers: sum.outliers,
+    };
+  });
+  ctx.table({
+    title: `Sampling harness on a busy loop calibrated to ${targetMs} ms of CPU (${iterations} iterations)`,
+    columns: [
+      { key: 'phase', label: 'phase' },
+      { key: 'clock', label: 'clock' },
+      { key: 'n', label: 'n' },
+      { key: 'first', label: 'first 5 samples, ms' },
+      { key: 'ratio', label: 'first/median', unit: 'x' },
+      { key: 'median', label: 'median [95% CI]', unit: 'ms' },
+      { key: 'mad', label: 'MAD', unit: 'ms' },
+      { key: 'max', label: 'max', unit: 'ms' },
+      { key: 'outliers', label: 'outliers' },
+    ],
+    rows,
+    note:
+      `calibration: ${Math.round(perMs)} iterations per CPU ms before sampling, ${Math.round(perMsAfter)} after ` +
+      `(median of ${CALIBRATION_RUNS} batches of ${cal.batch}). Outliers: modified z-score |0.6745 (x - median) / MAD| > 3.5. ` +
+      'Wall above CPU: time spent waiting for a core.',
+  });
+  ctx.chart(histogramOf(warmS.wall, bins, `Busy loop, warm, wall time: ${warmS.wall.length} samples`));
+
+  const cpuMedian = median(warmS.cpu);
+  const before = iterations / perMs;
+  const after = iterations / perMsAfter;
+  const [lo, hi] = [Math.min(before, after), Math.max(before, after)];
+  const calText = `calibrated ${before.toFixed(3)} ms before sampling, ${after.toFixed(3)} ms after`;
+  const name = `the harness's median (CPU) is within ${100 * tolerance}% of the calibration`;
+  if (hi / lo - 1 > MAX_DRIFT) {
+    ctx.skip(name, `the loop's speed changed by ${(100 * (hi / lo - 1)).toFixed(0)}% while sampling (${calText}): too unsteady to compare`);
+  } else {
+    // The expected time lies between the two calibrations; the tolerance applies around that bracket.
+    const [okLo, okHi] = [(1 - tolerance) * lo, (1 + tolerance) * hi];
+    ctx.check(
+      name,
+      cpuMedian >= okLo && cpuMedian <= okHi,
+      `warm CPU median ${cpuMedian.toFixed(3)} ms (wall ${median(warmS.wall).toFixed(3)} ms); ${calText}; accepted ${okLo.toFixed(3)} to ${okHi.toFixed(3)} ms`,
+    );
+  }
+  const coldRatio = (coldS.cpu[0] as number) / median(coldS.cpu);
+  ctx.check(
+    'the first cold sample costs at least 10% more CPU than the cold median (JIT warm-up)',
+    coldRatio >= 1.1,
+    `first cold sample ${(coldS.cpu[0] as number).toFixed(3)} ms CPU = ${coldRatio.toFixed(2)}x the cold median; ` +
+      `first warm sample: ${((warmS.cpu[0] as number) / cpuMedian).toFixed(2)}x`,
+  );
+}
+
+/**
+ * Even bins from the smallest sample to the largest one that is not an
+ * outlier, then one bin for the high outliers: a single 20 ms hiccup would
+ * otherwise squeeze every ordinary sample into the first bin.
+ */
+export function histogramOf(xs: readonly number[], bins: number, title: string): HistogramChart {
+  const out = new Set(outliers(xs));
+  const normal = xs.filter((_, i) => !out.has(i));
+  const lo = Math.min(...xs);
+  const hiNormal = Math.max(...(normal.length ? normal : xs));
+  const width = (hiNormal - lo) / bins || 1e-6;
+  const counts = new Array<number>(bins).fill(0);
+  let high = 0;
+  let highMax = hiNormal;
+  for (const x of xs) {
+    if (x > hiNormal) {
+      high++;
+      highMax = Math.max(highMax, x);
+    } else {
+      const k = Math.min(bins - 1, Math.floor((x - lo) / width));
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
+  }
+  const chartBins = counts.map((count, i) => ({ low: lo + i * width, high: lo + (i + 1) * width, count }));
+  if (high > 0) chartBins.push({ low: hiNormal, high: highMax, count: high });
+  return { type: 'histogram', title: high ? `${title} (last bin: ${high} high outliers)` : title, unit: 'ms', bins: chartBins };
+}
