@@ -1,0 +1,186 @@
+/**
+ * The lifecycles: each scenario starts one worker (or, for unref, a child
+ * process holding one), records every event as it arrives with the time on the
+ * shared clock and the thread id, and keeps the error and exit code.
+ */
+import type { ResourceLimits } from 'node:worker_threads';
+import type { LabContext } from '../../src/core/lab.js';
+import type { TimelineChart } from '../../src/core/report.js';
+import { withTimeout } from '../../src/hosts/wait.js';
+import { epochNow, type LifecycleData, type UnrefReport, type WorkerMsg } from './messages.js';
+
+export const WORKER_URL = new URL('./lifecycle.worker.js', import.meta.url);
+const UNREF_CHILD_URL = new URL('./unref.child.js', import.meta.url);
+
+export interface LifeEvent {
+  lane: string;
+  event: string;
+  /** Shared clock (epochNow), ms. */
+  at: number;
+  threadId: number | null;
+  detail?: string;
+}
+
+export interface Lifecycle {
+  lane: string;
+  /** In the order they arrived here. */
+  events: LifeEvent[];
+  /** The legal order of event names for this scenario. */
+  legal: string[];
+  exitCode: number | string | null;
+  error?: { message: string; stack: string; code?: string };
+}
+
+export interface Scenario {
+  lane: string;
+  data: LifecycleData;
+  legal: string[];
+  resourceLimits?: ResourceLimits;
+  /** Call terminate() this long after the worker's hello. */
+  terminateAfterMs?: number;
+}
+
+const STARTED = ['created', 'online', 'first message'];
+
+/** The four in-process scenarios; `lifetimeMs` is how long the terminated worker would otherwise spin. */
+export function scenarios(lifetimeMs: number): Scenario[] {
+  return [
+    { lane: 'normal', data: { mode: 'normal', workMs: 20 }, legal: [...STARTED, 'last message', 'exit'] },
+    { lane: 'throws', data: { mode: 'throw', workMs: 20 }, legal: [...STARTED, 'error', 'exit'] },
+    { lane: 'terminated', data: { mode: 'busy', workMs: lifetimeMs }, terminateAfterMs: 30, legal: [...STARTED, 'terminate()', 'exit'] },
+    {
+      lane: 'out of memory',
+      data: { mode: 'oom', workMs: 0 },
+      // A young generation this small too, so the heap fills in well under a second.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+      legal: [...STARTED, 'error', 'exit'],
+    },
+  ];
+}
+
+export async function runWorkerLifecycle(ctx: LabContext<unknown>, s: Scenario, timeoutMs: number): Promise<Lifecycle> {
+  const life: Lifecycle = { lane: s.lane, events: [], legal: s.legal, exitCode: null };
+  const rec = (event: string, threadId: number | null, detail?: string): void => {
+    life.events.push({ lane: s.lane, event, at: epochNow(), threadId, ...(detail ? { detail } : {}) });
+  };
+  const createdAt = epochNow();
+  const w = ctx.worker(WORKER_URL, { workerData: s.data, ...(s.resourceLimits ? { resourceLimits: s.resourceLimits } : {}) });
+  // threadId is known as soon as the constructor returns, and reads -1 once the thread is gone.
+  const tid = w.threadId;
+  life.events.push({ lane: s.lane, event: 'created', at: createdAt, threadId: tid });
+  let killTimer: NodeJS.Timeout | undefined;
+  w.on('online', () => rec('online', tid));
+  w.on('message', (m: WorkerMsg) => {
+    if (m.type === 'hello') {
+      rec('first message', m.threadId, `threadId inside the worker: ${m.threadId}`);
+      if (s.terminateAfterMs !== undefined)
+        killTimer = setTimeout(() => {
+          rec('terminate()', tid);
+          void w.terminate();
+        }, s.terminateAfterMs);
+    } else rec('last message', m.threadId, 'work done');
+  });
+  w.on('error', (e: Error & { code?: string }) => {
+    life.error = { message: e.message, stack: e.stack ?? '', ...(e.code ? { code: e.code } : {}) };
+    rec('error', tid, e.code ? `${e.code}: ${e.message}` : e.message);
+  });
+  const exited = new Promise<number>((resolve) =>
+    w.once('exit', (code: number) => {
+      rec('exit', tid, `code ${code}`);
+      resolve(code);
+    }),
+  );
+  try {
+    life.exitCode = await withTimeout(exited, timeoutMs, `the ${s.lane} worker's exit`, ctx.signal);
+  } finally {
+    clearTimeout(killTimer);
+  }
+  return life;
+}
+
+/** A child process that starts a worker meant to live lifetimeMs, with (unref) or without (the control) worker.unref(). */
+export async function runUnrefChild(
+  ctx: LabContext<unknown>,
+  lane: string,
+  unref: boolean,
+  lifetimeMs: number,
+  timeoutMs: number,
+): Promise<Lifecycle> {
+  const legal = ['fork()', ...STARTED, ...(unref ? ['unref()'] : []), 'process exit'];
+  const life: Lifecycle = { lane, events: [], legal, exitCode: null };
+  life.events.push({ lane, event: 'fork()', at: epochNow(), threadId: null });
+  const child = ctx.fork(UNREF_CHILD_URL, [unref ? 'unref' : 'ref', String(lifetimeMs)]);
+  child.on('message', (m: UnrefReport) => {
+    for (const e of m.events) life.events.push({ lane, ...e, detail: e.detail ?? `in child pid ${m.pid}` });
+  });
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, sig) => {
+      life.events.push({ lane, event: 'process exit', at: epochNow(), threadId: null, detail: sig ?? `code ${code}` });
+      resolve(code ?? sig ?? 'unknown');
+    }),
+  );
+  life.exitCode = await withTimeout(exited, timeoutMs, `the ${lane} child's exit`, ctx.signal);
+  return life;
+}
+
+export function find(life: Lifecycle, event: string): LifeEvent | undefined {
+  return life.events.find((e) => e.event === event);
+}
+
+/** Is the arrival order exactly the legal one? Returns the problem, or null. */
+export function orderProblem(life: Lifecycle): string | null {
+  const seen = life.events.map((e) => e.event);
+  if (seen.join(' < ') !== life.legal.join(' < ')) return `${life.lane}: saw ${seen.join(' < ')}; legal is ${life.legal.join(' < ')}`;
+  for (let i = 1; i < life.events.length; i++) {
+    const a = life.events[i - 1] as LifeEvent;
+    const b = life.events[i] as LifeEvent;
+    if (b.at < a.at) return `${life.lane}: ${b.event} stamped ${(a.at - b.at).toFixed(2)} ms before ${a.event}`;
+  }
+  return null;
+}
+
+/** The frame of a stack that names the given file, with the directory cut off. */
+export function frameNaming(stack: string, file: string): string | null {
+  const line = stack.split('\n').find((l) => l.includes(file));
+  return line ? line.trim().replace(/\(?file:\/\/\S*\//, '(') : null;
+}
+
+const STATE_OF: Record<string, string> = {
+  created: 'starting',
+  'fork()': 'starting',
+  online: 'running',
+  error: 'stopping',
+  'terminate()': 'stopping',
+  'unref()': "unref'd",
+};
+
+/** Lanes of state segments between events; an exit ends the lane. */
+export function timelineOf(lives: readonly Lifecycle[], t0: number): TimelineChart {
+  const rel = (t: number): number => Math.round((t - t0) * 100) / 100;
+  let end = 0;
+  const lanes = lives.map((life) => {
+    const segments: TimelineChart['lanes'][number]['segments'] = [];
+    let state: string | null = null;
+    let since = 0;
+    for (const e of [...life.events].sort((a, b) => a.at - b.at)) {
+      const next: string | null = e.event === 'exit' || e.event === 'process exit' ? null : (STATE_OF[e.event] ?? state);
+      if (next !== state) {
+        if (state) segments.push({ start: since, end: rel(e.at), state });
+        state = next;
+        since = rel(e.at);
+      }
+      end = Math.max(end, rel(e.at));
+    }
+    return { name: life.lane, segments };
+  });
+  return {
+    type: 'timeline',
+    title: 'Worker lifecycles (one lane per worker; | marks an event)',
+    unit: 'ms',
+    start: 0,
+    end,
+    states: { starting: '░', running: '█', stopping: '▒', "unref'd": '·' },
+    lanes,
+    events: lives.flatMap((l) => l.events.map((e) => ({ lane: l.lane, at: rel(e.at), label: e.event }))),
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { runLab } from '../helpers/run-lab.js';
+import { schemaErrors } from '../helpers/schema.js';
+import { countWaves, waveTolerance } from '../../labs/03-life-of-a-thread/pool.js';
+import { orderProblem, type Lifecycle } from '../../labs/03-life-of-a-thread/lifecycle.js';
+
+type Report = Awaited<ReturnType<typeof runLab>>;
+
+describe('lab 3: life of a thread (--quick, process host)', () => {
+  let report: Report;
+
+  it('runs, and every check passes or is skipped with a reason', async () => {
+    report = await runLab(3, ['--quick']);
+    expect(report.error).toBeUndefined();
+    expect(report.host).toBe('process');
+    for (const c of report.checks) {
+      if (c.skipped) expect(c.reason, c.name).toBeTruthy();
+      else expect(c.ok, `${c.name}: ${c.detail}`).toBe(true);
+    }
+    expect(report.status).toBe('ok');
+    expect(schemaErrors(report)).toEqual([]);
+  });
+
+  it('draws the lifecycles as a timeline with one lane per worker', () => {
+    const tl = report.charts.find((c) => c.type === 'timeline');
+    expect(tl?.type).toBe('timeline');
+    if (tl?.type !== 'timeline') return;
+    expect(tl.lanes.map((l) => l.name)).toEqual(['normal', 'throws', 'terminated', 'out of memory', "unref'd child"]);
+    for (const lane of tl.lanes) expect(lane.segments.length, lane.name).toBeGreaterThan(0);
+    expect(tl.events?.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it('tables the events with times and thread ids, and the waves per pool size', () => {
+    const events = report.tables.find((t) => t.title.startsWith('Lifecycle events'));
+    expect(events?.rows.some((r) => r.lane === 'throws' && r.event === 'error')).toBe(true);
+    expect(events?.rows.every((r) => typeof r.at === 'number')).toBe(true);
+    const waves = report.tables.find((t) => t.title.startsWith('libuv thread pool'));
+    expect(waves?.rows.map((r) => r.n)).toEqual([1, 2, 4, 8]);
+    expect(waves?.rows.map((r) => r.expected)).toEqual([8, 4, 2, 1]);
+    expect(report.tables.some((t) => t.title.startsWith('Start-up'))).toBe(true);
+    expect(report.tables.some((t) => t.title.startsWith('Does a worker keep its process alive'))).toBe(true);
+  });
+
+  it('records deterministic outputs and raw metrics', () => {
+    expect(report.outputs['exit codes']).toEqual({ normal: 0, throws: 1, terminated: 1, 'out of memory': 1, "unref'd child": 0 });
+    expect(report.outputs['expected waves']).toEqual({ 1: 8, 2: 4, 4: 2, 8: 1 });
+    const startup = report.metrics.filter((m) => m.name === 'start-up');
+    expect(startup.map((m) => m.variant.kind)).toEqual(['thread', 'process']);
+    expect(startup.every((m) => m.samples.length === 5)).toBe(true);
+    expect(report.headline?.label).toBe('process vs thread start-up');
+  });
+});
+
+describe('wave counting', () => {
+  it('starts a wave at each gap longer than the threshold', () => {
+    expect(countWaves([50, 101, 149, 202], 25)).toEqual([1, 1, 1, 1]);
+    expect(countWaves([100, 104, 205, 203], 25)).toEqual([2, 2]);
+    expect(countWaves([400, 401, 399, 402, 398], 25)).toEqual([5]);
+    expect(countWaves([], 25)).toEqual([]);
+  });
+
+  it('is exact up to the core count, ±1 above it', () => {
+    expect(waveTolerance(2, 2)).toBe(0);
+    expect(waveTolerance(4, 2)).toBe(1);
+  });
+});
+
+describe('event order', () => {
+  const life = (events: string[], legal: string[], at = events.map((_, i) => i)): Lifecycle => ({
+    lane: 'w',
+    legal,
+    exitCode: 0,
+    events: events.map((event, i) => ({ lane: 'w', event, at: at[i] as number, threadId: 1 })),
+  });
+  it('accepts the legal order and rejects a swap, a missing event or a clock going backwards', () => {
+    const legal = ['created', 'online', 'first message', 'exit'];
+    expect(orderProblem(life(legal, legal))).toBeNull();
+    expect(orderProblem(life(['created', 'first message', 'online', 'exit'], legal))).toMatch(/saw/);
+    expect(orderProblem(life(['created', 'online', 'exit'], legal))).toMatch(/saw/);
+    expect(orderProblem(life(legal, legal, [0, 2, 1, 3]))).toMatch(/before/);
+  });
+});
