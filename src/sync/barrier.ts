@@ -51,7 +51,7 @@ export class Barrier {
   readonly parties: number;
   private readonly word: Int32Array;
 
-  constructor(buffer: SharedArrayBuffer, byteOffset: number, parties: number) {
+  constructor(buffer: SharedArrayBuffer, byteOffset = 0, parties: number) {
     checkRegion('Barrier', buffer, byteOffset, Barrier.BYTES);
     checkCount('Barrier', 'parties', parties, 1);
     if (parties > COUNT_MASK) throw new RangeError(`Barrier: at most ${COUNT_MASK} parties`);

@@ -21,14 +21,14 @@ export class BoundedSemaphore extends Semaphore {
   static override readonly BYTES: number = 12;
 
   constructor(buffer: SharedArrayBuffer, byteOffset = 0, initial?: number, max?: number) {
-    super(buffer, byteOffset, initial);
+    // Validate before super() writes anything into the region.
     if (initial !== undefined) {
-      const m = max ?? initial;
-      checkCount('BoundedSemaphore', 'max', m, Math.max(1, initial));
-      Atomics.store(this.words, MAX, m);
+      checkCount('BoundedSemaphore', 'max', max ?? initial, Math.max(1, initial));
     } else if (max !== undefined) {
       throw new TypeError('BoundedSemaphore: max given without initial (attach with neither, or initialise with both)');
     }
+    super(buffer, byteOffset, initial);
+    if (initial !== undefined) Atomics.store(this.words, MAX, max ?? initial);
   }
 
   static override create(initial: number, max?: number): BoundedSemaphore {

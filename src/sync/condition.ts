@@ -90,7 +90,12 @@ export class Condition {
       if (waiting + signals >= MAX_WAITERS) throw new RangeError('Condition: too many waiters');
       return pack(waiting + 1, signals);
     });
-    mutex.unlock();
+    try {
+      mutex.unlock();
+    } catch (e) {
+      this.leave(); // caller did not hold the mutex: undo the registration
+      throw e;
+    }
 
     let notified = false;
     for (;;) {
