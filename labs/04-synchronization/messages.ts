@@ -1,0 +1,59 @@
+/**
+ * Messages between the lab thread and its workers (race.worker.ts,
+ * philosopher.worker.ts), defined once and imported by both sides.
+ */
+import type { BarrierHandle } from '../../src/sync/barrier.js';
+import type { MutexHandle } from '../../src/sync/mutex.js';
+
+export const STRATEGIES = ['naive', 'ordered', 'waiter', 'chandy-misra', 'try-lock'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** The three ways to increment one shared counter. */
+export const RACE_METHODS = ['plain', 'atomic', 'mutex'] as const;
+export type RaceMethod = (typeof RACE_METHODS)[number];
+
+export interface RaceRequest {
+  kind: 'race';
+  method: RaceMethod;
+  increments: number;
+  /** Int32 word 0 is the counter. */
+  counter: SharedArrayBuffer;
+  mutex: MutexHandle;
+  /** All racers start together: each waits here, the last arrival releases them. */
+  barrier: BarrierHandle;
+}
+
+export interface RaceReply {
+  kind: 'raced';
+  /** Absolute times (performance.timeOrigin + now(), shared by all threads of the process), ms. */
+  t0: number;
+  t1: number;
+  error?: string;
+}
+
+export interface DineRequest {
+  kind: 'dine';
+  id: number;
+  n: number;
+  strategy: Strategy;
+  meals: number;
+  think: [number, number];
+  eat: [number, number];
+  /** Pause between picking up the first fork and reaching for the second, ms. */
+  reach: [number, number];
+  /** Seeds the think/eat schedule (ctx.rng.derive(id)): the same on every machine. */
+  seed: number;
+  /** Seeds try-lock's back-off; how much of it is used depends on timing. */
+  backoffSeed: number;
+  buffer: SharedArrayBuffer;
+  capacity: number;
+}
+
+export interface DineReply {
+  kind: 'dined';
+  id: number;
+  meals: number;
+  /** false when the stop flag ended the run before all meals were eaten. */
+  completed: boolean;
+  error?: string;
+}

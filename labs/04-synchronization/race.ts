@@ -1,0 +1,80 @@
+/**
+ * The race, lab side: k racer threads increment one shared counter, by each
+ * method in turn (interleaved across repeats, so that machine noise spreads
+ * over all three), starting together at a Barrier.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { LabContext } from '../../src/core/lab.js';
+import { nextMessage } from '../../src/hosts/wait.js';
+import { Barrier } from '../../src/sync/barrier.js';
+import { Mutex } from '../../src/sync/mutex.js';
+import { RACE_METHODS, type RaceMethod, type RaceReply, type RaceRequest } from './messages.js';
+
+export interface RaceResult {
+  method: RaceMethod;
+  /** Final counter of each timed run. */
+  counts: number[];
+  /** Wall time of each timed run: first racer's start to last racer's end, ms. */
+  wall: number[];
+  /** How far apart the racers left the barrier (last start - first start), ms. */
+  spread: number[];
+}
+
+export interface Race {
+  workers: number;
+  increments: number;
+  expected: number;
+  results: RaceResult[];
+  /** Runs in all (warm-up included) and the generations the barrier counted. */
+  runs: number;
+  generations: number;
+}
+
+const RUN_TIMEOUT_MS = 60_000;
+
+export async function runRace(
+  ctx: LabContext<unknown>,
+  k: number,
+  increments: number,
+  repeat: number,
+  warmup: number,
+): Promise<Race> {
+  const url = new URL('./race.worker.js', import.meta.url);
+  const racers: Worker[] = Array.from({ length: k }, () => ctx.worker(url));
+  const counterBuf = new SharedArrayBuffer(4);
+  const counter = new Int32Array(counterBuf);
+  const mutex = Mutex.create();
+  const barrier = Barrier.create(k);
+  const results = RACE_METHODS.map((method): RaceResult => ({ method, counts: [], wall: [], spread: [] }));
+  const total = (warmup + repeat) * results.length;
+  let runs = 0;
+  for (let rep = 0; rep < warmup + repeat; rep++) {
+    for (const r of results) {
+      ctx.progress(`race: ${r.method} increments, run ${rep + 1} of ${warmup + repeat}`, runs / total);
+      Atomics.store(counter, 0, 0);
+      const req: RaceRequest = {
+        kind: 'race',
+        method: r.method,
+        increments,
+        counter: counterBuf,
+        mutex: mutex.handle(),
+        barrier: barrier.handle(),
+      };
+      const replies = racers.map((w) =>
+        nextMessage<RaceReply>(w, RUN_TIMEOUT_MS, `racer (${r.method})`, (m) => (m as RaceReply).kind === 'raced', ctx.signal),
+      );
+      for (const w of racers) w.postMessage(req);
+      const got = await Promise.all(replies);
+      runs++;
+      const failed = got.find((g) => g.error);
+      if (failed) throw new Error(`race (${r.method}): ${failed.error}`);
+      if (rep < warmup) continue;
+      const t0 = got.map((g) => g.t0);
+      r.counts.push(Atomics.load(counter, 0));
+      r.wall.push(Math.max(...got.map((g) => g.t1)) - Math.min(...t0));
+      r.spread.push(Math.max(...t0) - Math.min(...t0));
+    }
+  }
+  await Promise.all(racers.map((w) => w.terminate()));
+  return { workers: k, increments, expected: k * increments, results, runs, generations: barrier.generation() };
+}

@@ -1,0 +1,57 @@
+/** One small table: each src/sync primitive the lab used, and what this run measured of it. */
+import type { LabContext } from '../../src/core/lab.js';
+import { median } from '../../src/measure/stats.js';
+import type { DinnerConfig } from './dining.js';
+import type { Race } from './race.js';
+import type { Shown } from './show-dining.js';
+import { EV } from './table.js';
+
+export function showPrimitives(ctx: LabContext<unknown>, race: Race, shown: Shown[], cfg: DinnerConfig): void {
+  const rows: { primitive: string; role: string; measured: string }[] = [];
+  const spread = race.results.flatMap((r) => r.spread);
+  rows.push({
+    primitive: `Barrier(${race.workers})`,
+    role: 'starting line of every race run',
+    measured: `${race.generations} generations for ${race.runs} runs; racers left within ${median(spread).toFixed(2)} ms (median)`,
+  });
+  const mutex = race.results.find((r) => r.method === 'mutex');
+  if (mutex) {
+    const lost = mutex.counts.reduce((a, c) => a + (race.expected - c), 0);
+    rows.push({
+      primitive: 'Mutex',
+      role: 'guards the race counter',
+      measured: `${lost} of ${(race.expected * mutex.counts.length).toLocaleString('en-US')} increments lost; ${((median(mutex.wall) * 1e6) / race.expected).toFixed(0)} ns per lock/++/unlock`,
+    });
+  }
+  const takes = shown.reduce((a, s) => a + s.dinner.entries.filter((e) => e.ev === EV.TAKE).length, 0);
+  const bad = shown.reduce((a, s) => a + s.log.forkCount, 0);
+  rows.push({ primitive: `Mutex × ${cfg.n}`, role: 'the forks', measured: `${takes.toLocaleString('en-US')} takes logged, ${bad} with a fork in two hands` });
+  const waiter = shown.find((s) => s.dinner.strategy === 'waiter');
+  if (waiter) {
+    rows.push({ primitive: `BoundedSemaphore(${cfg.n - 1})`, role: 'the waiter', measured: `at most ${waiter.dinner.maxSeated} of ${cfg.n} seated at once` });
+  }
+  // The starting gun: how long after it every philosopher had logged its first event.
+  const off = shown.map((s) => {
+    const first = new Map<number, number>();
+    for (const e of s.dinner.entries) if (e.ev === EV.THINK && !first.has(e.phil)) first.set(e.phil, e.t);
+    return first.size ? Math.max(...first.values()) : NaN;
+  });
+  const stops = shown.flatMap((s) => (s.dinner.stopMs === undefined ? [] : [s.dinner.stopMs]));
+  rows.push({
+    primitive: 'Event',
+    role: 'starting gun, stop flag, Chandy–Misra doorbells',
+    measured: `all off ${median(off.filter(Number.isFinite)).toFixed(2)} ms after the gun (median)${stops.length ? `; stop flag to empty table ${Math.max(...stops).toFixed(1)} ms` : ''}`,
+  });
+  const events = shown.reduce((a, s) => a + s.dinner.entries.length, 0);
+  const overflow = shown.reduce((a, s) => a + s.dinner.overflow, 0);
+  rows.push({ primitive: 'Atomics.add', role: 'claims event-log slots', measured: `${events.toLocaleString('en-US')} events logged, ${overflow} dropped` });
+  ctx.table({
+    title: 'The primitives at work (src/sync on one SharedArrayBuffer), as measured in this run',
+    columns: [
+      { key: 'primitive', label: 'primitive' },
+      { key: 'role', label: 'used as' },
+      { key: 'measured', label: 'measured' },
+    ],
+    rows,
+  });
+}
