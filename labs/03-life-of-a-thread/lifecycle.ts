@@ -152,9 +152,11 @@ const STATE_OF: Record<string, string> = {
   error: 'stopping',
   'terminate()': 'stopping',
   'unref()': "unref'd",
+  exit: 'exited',
+  'process exit': 'exited',
 };
 
-/** Lanes of state segments between events; an exit ends the lane. */
+/** Lanes of state segments between events; after its exit a lane shows 'exited' to the end of the chart. */
 export function timelineOf(lives: readonly Lifecycle[], t0: number): TimelineChart {
   const rel = (t: number): number => Math.round((t - t0) * 100) / 100;
   let end = 0;
@@ -163,7 +165,7 @@ export function timelineOf(lives: readonly Lifecycle[], t0: number): TimelineCha
     let state: string | null = null;
     let since = 0;
     for (const e of [...life.events].sort((a, b) => a.at - b.at)) {
-      const next: string | null = e.event === 'exit' || e.event === 'process exit' ? null : (STATE_OF[e.event] ?? state);
+      const next: string | null = STATE_OF[e.event] ?? state;
       if (next !== state) {
         if (state) segments.push({ start: since, end: rel(e.at), state });
         state = next;
@@ -171,16 +173,20 @@ export function timelineOf(lives: readonly Lifecycle[], t0: number): TimelineCha
       }
       end = Math.max(end, rel(e.at));
     }
-    return { name: life.lane, segments };
+    return { name: life.lane, segments, last: state, since };
   });
+  const drawn = lanes.map(({ name, segments, last, since }) => ({
+    name,
+    segments: last ? [...segments, { start: since, end: Math.max(end, since), state: last }] : segments,
+  }));
   return {
     type: 'timeline',
     title: 'Worker lifecycles (one lane per worker; | marks an event)',
     unit: 'ms',
     start: 0,
     end,
-    states: { starting: '░', running: '█', stopping: '▒', "unref'd": '·' },
-    lanes,
+    states: { starting: '░', running: '█', stopping: '▒', "unref'd": '▓', exited: '·' },
+    lanes: drawn,
     events: lives.flatMap((l) => l.events.map((e) => ({ lane: l.lane, at: rel(e.at), label: e.event }))),
   };
 }

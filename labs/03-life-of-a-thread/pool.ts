@@ -61,7 +61,7 @@ export function waveTolerance(poolSize: number, cores: number): number {
 
 /** pbkdf2 iterations for one call to take about targetMs on this machine (timed on this thread). */
 export function calibrateIterations(targetMs: number): number {
-  const probe = 2000;
+  const probe = 10_000; // ~5 ms a call: long enough for the clock, short enough to repeat
   let best = Infinity;
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
@@ -133,6 +133,8 @@ export function waveVerdict(row: PoolRow, tasks: number, cores: number): { name:
     `waves per round: ${counts.join(', ')} (sizes ${quiet.map((x) => x.waves.join('+')).join('; ')}); ` +
     `a gap > half a call alone (${half.toFixed(1)} ms) starts a wave; ` +
     (tolerance ? `${n} threads > ${cores} cores share them, so ±${tolerance}` : `${n} threads <= ${cores} cores, so exact`) +
+    `; all done after ${quiet.map((x) => (x.doneMs / x.singleMs).toFixed(1)).join(', ')} calls' time ` +
+    `(ceil(k/n) x max(1, min(n, k)/cores) = ${(expected * Math.max(1, Math.min(n, tasks) / cores)).toFixed(1)})` +
     (busy.length ? `; ${busy.length} busy round(s) left out (others' CPU ${busy.map(sharePct).join(', ')})` : '');
   return { name, ok: counts.every((c) => Math.abs(c - expected) <= tolerance), detail };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
-import { countWaves, waveTolerance } from '../../labs/03-life-of-a-thread/pool.js';
+import { countWaves, waveTolerance, waveVerdict, type PoolRun } from '../../labs/03-life-of-a-thread/pool.js';
 import { orderProblem, type Lifecycle } from '../../labs/03-life-of-a-thread/lifecycle.js';
 
 type Report = Awaited<ReturnType<typeof runLab>>;
@@ -62,6 +62,28 @@ describe('wave counting', () => {
   it('is exact up to the core count, ±1 above it', () => {
     expect(waveTolerance(2, 2)).toBe(0);
     expect(waveTolerance(4, 2)).toBe(1);
+  });
+
+  const run = (completions: number[], othersShare: number | null): PoolRun => ({
+    type: 'pool-report',
+    poolSize: 2,
+    singleMs: 50,
+    completions,
+    othersCpuMs: null,
+    cpus: 2,
+    waves: countWaves(completions, 25),
+    doneMs: Math.max(...completions),
+    othersShare,
+  });
+  const row = (runs: PoolRun[]) => ({ poolSize: 2, runs, expected: 2, tolerance: 0 });
+
+  it('checks quiet rounds, fails a wrong count, and skips when every round was busy', () => {
+    expect(waveVerdict(row([run([50, 52, 100, 103], 0.02)]), 4, 2)).toMatchObject({ ok: true });
+    expect(waveVerdict(row([run([50, 100, 150, 200], 0.02)]), 4, 2)).toMatchObject({ ok: false });
+    expect(waveVerdict(row([run([50, 100, 150, 200], 0.02), run([50, 52, 100, 101], 0.5)]), 4, 2).ok).toBe(false);
+    const busy = waveVerdict(row([run([50, 52, 100, 103], 0.6)]), 4, 2);
+    expect(busy.skip).toMatch(/60%/);
+    expect(waveVerdict(row([run([50, 52, 100, 103], null)]), 4, 2)).toMatchObject({ ok: true });
   });
 });
 
