@@ -1,6 +1,6 @@
 /**
  * Lab 4: synchronization between threads. First a race on one shared counter
- * (plain load/store vs Atomics.add vs a Mutex), then the dining philosophers:
+ * (plain ++, atomic load then store, Atomics.add, a Mutex), then the dining philosophers:
  * each a worker thread, forks in shared memory, five strategies, a watchdog
  * that finds deadlocks in the wait-for graph and ends them cleanly, and checks
  * replayed from a shared event log.
@@ -19,7 +19,7 @@ export default defineLab({
   id: 4,
   slug: 'synchronization',
   title: 'Synchronization between threads',
-  summary: 'a counter race (plain vs Atomics vs mutex), then dining philosophers: five strategies, deadlocks detected and ended',
+  summary: 'a counter race (plain, load-then-store, Atomics.add, mutex), then dining philosophers: five strategies, deadlocks detected and ended',
   chapter:
     'Threads that share memory must agree on who touches it when. Without that agreement updates are lost; ' +
     'with locks taken in the wrong order threads wait for each other forever. Here both happen on real threads, ' +
@@ -85,7 +85,7 @@ export default defineLab({
     for (const d of dinners) {
       if (d.strategy !== 'naive') ctx.output(`dining.${d.strategy}.meals`, d.meals.reduce((a, b) => a + b, 0));
     }
-    ctx.headline('updates lost by plain ++', Math.round(lostPct * 10) / 10, '%');
+    ctx.headline('updates lost by load-then-store', Math.round(lostPct * 10) / 10, '%');
   },
 });
 

@@ -8,8 +8,8 @@ import type { MutexHandle } from '../../src/sync/mutex.js';
 export const STRATEGIES = ['naive', 'ordered', 'waiter', 'chandy-misra', 'try-lock'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
-/** The three ways to increment one shared counter. */
-export const RACE_METHODS = ['plain', 'atomic', 'mutex'] as const;
+/** The ways to increment one shared counter: two that race, two that do not. */
+export const RACE_METHODS = ['plain', 'load-store', 'atomic', 'mutex'] as const;
 export type RaceMethod = (typeof RACE_METHODS)[number];
 
 export interface RaceRequest {
@@ -19,8 +19,15 @@ export interface RaceRequest {
   /** Int32 word 0 is the counter. */
   counter: SharedArrayBuffer;
   mutex: MutexHandle;
-  /** All racers start together: each waits here, the last arrival releases them. */
+  /** All racers meet here first: each waits, the last arrival releases them. */
   barrier: BarrierHandle;
+  /**
+   * Then each spins until this absolute time (ms, same clock as t0/t1), so
+   * that those on a core start at the same instant: waking from the barrier's
+   * Atomics.wait takes the OS from tens of µs to milliseconds per thread,
+   * longer than a million plain increments.
+   */
+  startAt: number;
 }
 
 export interface RaceReply {

@@ -1,7 +1,7 @@
 /**
  * The race, lab side: k racer threads increment one shared counter, by each
  * method in turn (interleaved across repeats, so that machine noise spreads
- * over all three), starting together at a Barrier.
+ * over all three), meeting at a Barrier and starting at a common instant.
  */
 import type { Worker } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
@@ -16,8 +16,10 @@ export interface RaceResult {
   counts: number[];
   /** Wall time of each timed run: first racer's start to last racer's end, ms. */
   wall: number[];
-  /** How far apart the racers left the barrier (last start - first start), ms. */
+  /** How far apart the racers started (last start - first start), ms. */
   spread: number[];
+  /** Mean time one racer spent in its loop, ms. */
+  loop: number[];
 }
 
 export interface Race {
@@ -31,6 +33,8 @@ export interface Race {
 }
 
 const RUN_TIMEOUT_MS = 60_000;
+/** Time for the request to reach every racer and the barrier to fill, before the common start. */
+const START_DELAY_MS = 10;
 
 export async function runRace(
   ctx: LabContext<unknown>,
@@ -45,7 +49,7 @@ export async function runRace(
   const counter = new Int32Array(counterBuf);
   const mutex = Mutex.create();
   const barrier = Barrier.create(k);
-  const results = RACE_METHODS.map((method): RaceResult => ({ method, counts: [], wall: [], spread: [] }));
+  const results = RACE_METHODS.map((method): RaceResult => ({ method, counts: [], wall: [], spread: [], loop: [] }));
   const total = (warmup + repeat) * results.length;
   let runs = 0;
   for (let rep = 0; rep < warmup + repeat; rep++) {
@@ -59,6 +63,7 @@ export async function runRace(
         counter: counterBuf,
         mutex: mutex.handle(),
         barrier: barrier.handle(),
+        startAt: performance.timeOrigin + performance.now() + START_DELAY_MS,
       };
       const replies = racers.map((w) =>
         nextMessage<RaceReply>(w, RUN_TIMEOUT_MS, `racer (${r.method})`, (m) => (m as RaceReply).kind === 'raced', ctx.signal),
@@ -73,6 +78,7 @@ export async function runRace(
       r.counts.push(Atomics.load(counter, 0));
       r.wall.push(Math.max(...got.map((g) => g.t1)) - Math.min(...t0));
       r.spread.push(Math.max(...t0) - Math.min(...t0));
+      r.loop.push(got.reduce((a, g) => a + g.t1 - g.t0, 0) / got.length);
     }
   }
   await Promise.all(racers.map((w) => w.terminate()));

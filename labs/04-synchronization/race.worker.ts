@@ -16,13 +16,23 @@ function race(m: RaceRequest): RaceReply {
   const c = new Int32Array(m.counter, 0, 1);
   const mutex = Mutex.from(m.mutex);
   if (!Barrier.from(m.barrier).wait(BARRIER_TIMEOUT_MS).ok) return { kind: 'raced', t0: 0, t1: 0, error: 'barrier timed out' };
+  // Bounded: startAt is at most START_DELAY_MS after the lab posted the request.
+  while (now() < m.startAt);
   const n = m.increments;
   const t0 = now();
   switch (m.method) {
     case 'plain':
-      // Load, add, store: three steps another thread can interleave with.
-      // Two racers that load the same value both store value+1: one update lost.
+      // No synchronization at all. Besides interleaving, the optimizing JIT
+      // may keep c[0] in a register for the whole loop (it may assume no
+      // other thread writes it): a racer then stores its own start value + n
+      // and erases everything others did meanwhile.
       for (let k = 0; k < n; k++) c[0] = (c[0] as number) + 1;
+      break;
+    case 'load-store':
+      // Each access is atomic and really goes to memory, but the pair is not:
+      // two racers that load the same value both store value+1, and one
+      // update is lost. The classic race, one increment at a time.
+      for (let k = 0; k < n; k++) Atomics.store(c, 0, Atomics.load(c, 0) + 1);
       break;
     case 'atomic':
       for (let k = 0; k < n; k++) Atomics.add(c, 0, 1);

@@ -12,7 +12,7 @@ export function showPrimitives(ctx: LabContext<unknown>, race: Race, shown: Show
   rows.push({
     primitive: `Barrier(${race.workers})`,
     role: 'starting line of every race run',
-    measured: `${race.generations} generations for ${race.runs} runs; racers left within ${median(spread).toFixed(2)} ms (median)`,
+    measured: `${race.generations} generations for ${race.runs} runs; racers then started ${median(spread).toFixed(2)} ms apart (median)`,
   });
   const mutex = race.results.find((r) => r.method === 'mutex');
   if (mutex) {
@@ -20,7 +20,7 @@ export function showPrimitives(ctx: LabContext<unknown>, race: Race, shown: Show
     rows.push({
       primitive: 'Mutex',
       role: 'guards the race counter',
-      measured: `${lost} of ${(race.expected * mutex.counts.length).toLocaleString('en-US')} increments lost; ${((median(mutex.wall) * 1e6) / race.expected).toFixed(0)} ns per lock/++/unlock`,
+      measured: `${lost} of ${(race.expected * mutex.counts.length).toLocaleString('en-US')} increments lost; ${((median(mutex.wall) * 1e6) / race.expected).toFixed(0)} ns of wall time per increment`,
     });
   }
   const takes = shown.reduce((a, s) => a + s.dinner.entries.filter((e) => e.ev === EV.TAKE).length, 0);
