@@ -32,7 +32,8 @@ function fmtMedian(row: CompareRow, i: number): string {
   const m = row.medians[i];
   if (m === null || m === undefined) return '–';
   const r = row.ranges[i];
-  if (!r || m === 0) return fmtNum(m);
+  // One sample has no spread to show: "±0%" would claim a precision it does not have.
+  if (!r || m === 0 || (row.n[i] ?? 0) < 2) return fmtNum(m);
   const pct = (Math.max(m - r.low, r.high - m) / Math.abs(m)) * 100;
   return `${fmtNum(m)} ±${fmtNum(pct, 2)}%`;
 }
@@ -93,7 +94,8 @@ function labGrid(c: Comparison, rows: CompareRow[], g: GeomeanRow | undefined, p
     const cells = [metricCell(r), variantLabel(r.variant) || '–', ...c.files.map((_, i) => fmtMedian(r, i))];
     for (let i = 1; i < k; i++) {
       const v = r.verdict[i];
-      cells.push(paint(v, fmtChange(r.change[i])), fmtP(r.p[i]), paint(v, verdictWord(v, c, r.n, i)));
+      // With too few samples p cannot fall below alpha: printing it (often 1.000) would read as "no change".
+      cells.push(paint(v, fmtChange(r.change[i])), v === 'too-few' ? '–' : fmtP(r.p[i]), paint(v, verdictWord(v, c, r.n, i)));
     }
     out.push(cells);
   }
@@ -173,7 +175,8 @@ function legend(c: Comparison): string {
   return (
     `Medians with the half-width of their 95% CI; change of the median against ${c.files[0]}. ` +
     `p: two-sided Mann-Whitney U test on the raw samples; ~: no significant difference (p > ${c.settings.alpha})${t}. ` +
-    `At least ${MIN_SAMPLES} samples a side are needed to call a difference.`
+    `At least ${MIN_SAMPLES} samples a side are needed to call a difference` +
+    (c.summary.tooFew ? ': record more with --repeat (10 or more is better; some metrics are one figure per run whatever --repeat says).' : '.')
   );
 }
 

@@ -61,10 +61,17 @@ function problems(s: Suite): SuiteLab[] {
   return s.labs.filter((r) => r.status !== 'ok');
 }
 
-function problemText(r: SuiteLab): string {
+/** Why a lab is not ok, in one line: its error, or the checks that failed (from its report). */
+function problemText(r: SuiteLab, s: Suite): string {
   if (r.status === 'not-run') return 'not run: the suite was interrupted first';
   if (r.error) return r.error.message.replace(/\s+/g, ' ');
-  if (r.status === 'failed') return `${r.checks.failed} check${r.checks.failed === 1 ? '' : 's'} failed (conc lab ${r.id ?? '?'} shows which)`;
+  if (r.status === 'failed') {
+    const report = s.reports.find((x) => x.lab.id === r.id && x.lab.slug === r.slug);
+    const failed = (report?.checks ?? []).filter((c) => !c.ok && !c.skipped);
+    if (failed.length)
+      return failed.map((c) => `check "${c.name}" failed${c.detail ? ` (${c.detail.replace(/\s+/g, ' ')})` : ''}`).join('; ');
+    return `${r.checks.failed} check${r.checks.failed === 1 ? '' : 's'} failed`;
+  }
   return r.status;
 }
 
@@ -97,7 +104,7 @@ export function renderSuiteText(s: Suite, st: Style): string {
   const bad = problems(s);
   if (bad.length) {
     out.push('', st.bold('Problems'));
-    for (const r of bad) out.push(`  ${paintStatus(r.status, MARK[r.status], st)} ${labName(r)} ${statusWord(r)}: ${problemText(r)}`);
+    for (const r of bad) out.push(`  ${paintStatus(r.status, MARK[r.status], st)} ${labName(r)} ${statusWord(r)}: ${problemText(r, s)}`);
   }
   out.push('', paintStatus(s.status, `${MARK[s.status]} ${s.status}`, st) + ` — ${verdict(s)}`);
   return out.join('\n') + '\n';
@@ -128,7 +135,7 @@ export function renderSuiteMarkdown(s: Suite): string {
   const bad = problems(s);
   if (bad.length) {
     out.push('', '**Problems**', '');
-    for (const r of bad) out.push(`- ${MD_MARK[r.status]} ${esc(labName(r))} ${statusWord(r)}: ${esc(problemText(r))}`);
+    for (const r of bad) out.push(`- ${MD_MARK[r.status]} ${esc(labName(r))} ${statusWord(r)}: ${esc(problemText(r, s))}`);
   }
   return out.join('\n') + '\n';
 }

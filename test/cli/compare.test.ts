@@ -116,7 +116,8 @@ describe('conc compare: statistics on real reports', () => {
     expect(doc.rows[0].verdict).toEqual([null, 'too-few']);
     expect(doc.rows[0].significant).toEqual([null, false]);
     const text = await runCli(['compare', few, slow]);
-    expect(text.stdout).toContain('too few samples (n=3/3)');
+    expect(text.stdout).toMatch(/loop \(ms\) .*│\s+\+100% │\s+– │ too few samples \(n=3\/3\)/);
+    expect(text.stdout).toContain('record more with --repeat');
   });
 
   it('compares each later file against the first (3 files, options anywhere)', async () => {

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, isRunning, runCli, type CliResult } from '../helpers/run-lab.js';
+import { renderSuiteMarkdown, renderSuiteText } from '../../src/render/suite.js';
+import { makeStyle } from '../../src/render/style.js';
 
 const LABS = path.join(ROOT, 'test/fixtures/labs');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'conc-suite-'));
@@ -141,6 +143,22 @@ describe('conc lab all: output', () => {
     expect(suiteErrors(doc)).toEqual([]);
     expect(doc.labs.map((l: Json) => l.status)).toEqual(['ok', 'error']);
     expect(readdirSync(tmp).filter((f) => f.startsWith('.conc-tmp'))).toEqual([]);
+  });
+
+  it('names the failed checks of a failed lab in the problems', async () => {
+    const r = await all(['--only', '1', '--json']);
+    const doc = JSON.parse(r.stdout) as Json;
+    doc.reports[0].checks[0].ok = false;
+    doc.labs[0].status = 'failed';
+    doc.labs[0].checks = { passed: 0, failed: 1, skipped: 0 };
+    doc.status = 'failed';
+    doc.counts.ok = 0;
+    doc.counts.failed = 1;
+    expect(suiteErrors(doc)).toEqual([]);
+    const text = renderSuiteText(doc as never, makeStyle(false, 100));
+    expect(text).toMatch(/^  ✗ lab 1 · passes failed: check "count is positive" failed \(count=1000\)$/m);
+    expect(text).toMatch(/^✗ failed — 1 failed of 1 lab — total wall time/m);
+    expect(renderSuiteMarkdown(doc as never)).toMatch(/^- ❌ lab 1 · passes failed: check "count is positive" failed \(count=1000\)$/m);
   });
 
   it('--help prints the suite options', async () => {
