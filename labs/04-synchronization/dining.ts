@@ -111,7 +111,15 @@ export async function dine(
     const r = m as DineReply;
     if (r.kind === 'dined') replies.set(r.id, r);
   };
-  for (const w of workers) w.on('message', onMessage);
+  // A thread that dies mid-dinner answers with an error instead of leaving the watchdog to wait.
+  let terminating = false;
+  const onExit = workers.map((_, i) => (code: number): void => {
+    if (!terminating && !replies.has(i)) replies.set(i, { kind: 'dined', id: i, meals: 0, completed: false, error: `thread exited (code ${code})` });
+  });
+  workers.forEach((w, i) => {
+    w.on('message', onMessage);
+    w.once('exit', onExit[i] as (code: number) => void);
+  });
   const done: Dinner = { strategy, replies: [], meals: [], entries: [], overflow: 0, wallMs: 0, terminated: 0, maxSeated: 0, retries: 0 };
   try {
     workers.forEach((w, i) => {
@@ -146,6 +154,7 @@ export async function dine(
     let movedAt = 0;
     let cycle: CycleStep[] | null = null;
     let cycleSince = 0;
+    let shownAt = 0;
     while (replies.size < n) {
       await sleep(WATCH_MS, ctx.signal);
       const now = elapsed();
@@ -169,7 +178,10 @@ export async function dine(
         done.unfinished = `not finished after ${(cfg.limitMs / 1000).toFixed(1)} s (${replies.size} of ${n} philosophers done, no deadlock cycle)`;
         break;
       }
-      ctx.progress(`dining: ${strategy}, ${s.cursor()} events`, Math.min(1, sumMeals(s) / (n * meals)));
+      if (now - shownAt >= 100) {
+        shownAt = now;
+        ctx.progress(`dining: ${strategy}, ${sumMeals(s)} of ${n * meals} meals`, Math.min(1, sumMeals(s) / (n * meals)));
+      }
     }
 
     if (replies.size < n) {
@@ -180,6 +192,7 @@ export async function dine(
       done.stopMs = performance.now() - stopAt;
       const stuck = workers.filter((_, i) => !replies.has(i));
       done.terminated = stuck.length;
+      terminating = true; // what follows is ours, not a crash
       if (stuck.length) await pool.drop(stuck);
     }
     done.entries = s.entries();
@@ -188,7 +201,10 @@ export async function dine(
     if (dl) dl.lastProgressMs = done.entries.reduce((m, e) => (e.slot < dl.cursor ? Math.max(m, e.t) : m), 0);
     done.wallMs = dl ? dl.lastProgressMs : done.entries.reduce((m, e) => Math.max(m, e.t), 0);
   } finally {
-    for (const w of workers) w.off('message', onMessage);
+    workers.forEach((w, i) => {
+      w.off('message', onMessage);
+      w.off('exit', onExit[i] as (code: number) => void);
+    });
   }
   done.replies = [...replies.values()].sort((a, b) => a.id - b.id);
   const failed = done.replies.find((r) => r.error);

@@ -177,7 +177,7 @@ export function checkDining(ctx: LabContext<unknown>, shown: Shown[], cfg: Dinne
     ctx.check(
       `the ${d.strategy} deadlock ended cleanly (stop flag, no terminate)`,
       d.terminated === 0 && allDown && d.replies.length === n,
-      `all ${d.replies.length} philosophers left in ${ms(d.stopMs ?? 0)}, ${d.terminated} terminated, ${allDown ? 'all forks put down' : 'forks still held: ' + s.log.holders.join(',')}`,
+      `${d.replies.length} of ${n} philosophers left in ${ms(d.stopMs ?? 0)}, ${d.terminated} terminated, ${allDown ? 'all forks put down' : 'forks still held: ' + s.log.holders.join(',')}`,
     );
   }
   for (const s of shown.filter((x) => x.dinner.strategy === 'waiter')) {
