@@ -10,7 +10,8 @@ import { queueSection } from './queues.js';
 // A run moves at most this much payload: postMessage has no backpressure, so
 // a flood of 1 MiB clones must be bounded by bytes, not by count.
 const RUN_BYTES = 64 * 2 ** 20;
-// What the ring must beat postMessage by, 64 B messages, on 2 idle cores (see README).
+// What the ring must beat postMessage by at 64 B with two cores: the expected
+// figure; 10-20x measured on a shared 2-core VM under moderate load (README).
 const RING_MIN = 10;
 const WAIT_MS = 20_000;
 
@@ -66,7 +67,7 @@ export default defineLab({
     const steps = sizes.length * (ctx.repeat + 1);
 
     for (const size of sizes) {
-      const maxCount = Math.max(16, Math.floor(RUN_BYTES / size));
+      const maxCount = Math.max(4, Math.floor(RUN_BYTES / size));
       const rounds = Math.min(ctx.options.pings, Math.max(20, maxCount));
       const payload = new Payload(size, ctx.seed);
       const totals = new Map<number, number>();
