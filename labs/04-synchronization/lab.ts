@@ -21,9 +21,8 @@ export default defineLab({
   title: 'Synchronization between threads',
   summary: 'a counter race (plain, load-then-store, Atomics.add, mutex), then dining philosophers: five strategies, deadlocks detected and ended',
   chapter:
-    'Threads that share memory must agree on who touches it when. Without that agreement updates are lost; ' +
-    'with locks taken in the wrong order threads wait for each other forever. Here both happen on real threads, ' +
-    'are measured, and are cured: atomics, a mutex, a lock order, an arbitrator, clean and dirty forks, back-off.',
+    'Threads sharing memory must agree on who touches it when: without that, updates are lost; ' +
+    'with locks taken in the wrong order, threads wait for each other forever. Both, measured and cured.',
   host: 'worker',
   hosts: ['worker', 'process'],
   options: {
