@@ -3,7 +3,7 @@
  * the lab ranks functions by self time and, with --cpu-prof DIR, writes the
  * profile as a .cpuprofile that Chrome DevTools opens.
  */
-import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabContext } from '../../src/core/lab.js';
 import { nextMessage } from '../../src/hosts/wait.js';
@@ -26,19 +26,37 @@ const INTERVAL_US = 200;
 /**
  * Make DIR (with parents) and make sure a file can be written there, before
  * any experiment runs, so that a bad --cpu-prof fails fast with one clear line.
+ * Parents are made one by one: mkdirSync(..., { recursive: true }) on Node 20
+ * can spin forever on some paths (e.g. under /proc), and a thread stuck in a
+ * system call cannot be terminated.
  */
 export function prepareProfileDir(dir: string): string {
   const abs = path.resolve(dir);
   try {
-    mkdirSync(abs, { recursive: true });
-    if (!statSync(abs).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    const missing: string[] = [];
+    for (let p = abs; !existsSync(p); p = path.dirname(p)) {
+      missing.push(p);
+      if (path.dirname(p) === p) break;
+    }
+    for (const d of missing.reverse()) mkdirSync(d);
+    if (!statSync(abs).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
     accessSync(abs, constants.W_OK);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new Error(`--cpu-prof: cannot write profiles to "${dir}" (${code})`);
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const why = WHY[code] ? `${WHY[code]} (${code})` : code || (e as Error).message;
+    throw new Error(`--cpu-prof: cannot write profiles to "${dir}": ${why}`);
   }
   return abs;
 }
+
+const WHY: Record<string, string> = {
+  ENOTDIR: 'it (or a parent) is not a directory',
+  EEXIST: 'it (or a parent) is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOENT: 'it cannot be created there',
+};
 
 export interface SelfTime {
   functionName: string;
