@@ -39,32 +39,33 @@ export function planTransfers(seed: number, w: number, count: number): Transfer[
  * too (overdraft), or the read-modify-write of either account may overwrite
  * another worker's write (money created or destroyed). Every access is an
  * Atomics load or store, so no single access tears: the race is in the logic.
- * The fixed program holds a mutex around the whole check-and-act. It spins on
- * tryLock and yields while it waits: under the seeded scheduler only one
- * thread runs at a time, so a blocking lock() would stall the one thread that
- * could release it.
+ * The fixed program holds a mutex around the whole check-and-act. It tries
+ * the lock and, while it is held, yields 'blocked': under the seeded scheduler
+ * only one thread runs at a time, so a blocking lock() would stall the one
+ * thread that could release it; 'blocked' tells the scheduler to switch.
  */
-export function* transfers(acc: Int32Array, list: readonly Transfer[], lock: Mutex | null): Generator<void, number> {
+export type Step = 'ran' | 'blocked';
+export function* transfers(acc: Int32Array, list: readonly Transfer[], lock: Mutex | null): Generator<Step, number> {
   let applied = 0;
   for (const t of list) {
-    if (lock) while (!lock.tryLock()) yield;
+    if (lock) while (!lock.tryLock()) yield 'blocked';
     try {
       const seen = Atomics.load(acc, t.from);
-      yield; // the window between check and act
+      yield 'ran'; // the window between check and act
       if (seen >= t.amount) {
         const from = Atomics.load(acc, t.from);
-        yield;
+        yield 'ran';
         Atomics.store(acc, t.from, from - t.amount);
-        yield;
+        yield 'ran';
         const to = Atomics.load(acc, t.to);
-        yield;
+        yield 'ran';
         Atomics.store(acc, t.to, to + t.amount);
         applied++;
       }
     } finally {
       if (lock) lock.unlock();
     }
-    yield;
+    yield 'ran';
   }
   return applied;
 }
@@ -106,13 +107,14 @@ export function resetRun(bank: BankViews, seed: number, workers: number): void {
 /**
  * The decision at a scheduling point of worker `me`: keep running with
  * probability 1 - preempt, else hand the turn to one of the other active
- * workers, chosen uniformly. A worker that has finished (its ACTIVE bit
- * cleared) always hands over; -1 when nobody is left.
+ * workers, chosen uniformly. A blocked worker, and one that has finished (its
+ * ACTIVE bit cleared), always hands over if anyone else can run; -1 when
+ * nobody is left.
  */
-export function nextTurn(ctl: Int32Array, me: number, workers: number, preempt: number): number {
+export function nextTurn(ctl: Int32Array, me: number, workers: number, preempt: number, blocked = false): number {
   Atomics.add(ctl, STEPS, 1);
   const active = Atomics.load(ctl, ACTIVE);
-  if ((active & (1 << me)) !== 0 && draw(ctl) >= preempt) return me;
+  if ((active & (1 << me)) !== 0 && !blocked && draw(ctl) >= preempt) return me;
   const others: number[] = [];
   for (let w = 0; w < workers; w++) if (w !== me && (active & (1 << w)) !== 0) others.push(w);
   if (others.length === 0) return (active & (1 << me)) !== 0 ? me : -1;
@@ -191,12 +193,12 @@ export function simulate(seed: number, cfg: RunConfig): RunResult {
   let turn = 0;
   while (turn >= 0) {
     if (Atomics.load(ctl, STEPS) > MAX_STEPS) throw new Error(`model of seed ${seed} passed ${MAX_STEPS} steps`);
-    const r = (gens[turn] as Generator<void, number>).next();
+    const r = (gens[turn] as Generator<Step, number>).next();
     if (r.done) {
       applied += r.value;
       Atomics.and(ctl, ACTIVE, ~(1 << turn));
     }
-    turn = nextTurn(ctl, turn, cfg.workers, cfg.preempt);
+    turn = nextTurn(ctl, turn, cfg.workers, cfg.preempt, r.value === 'blocked');
   }
   return resultOf(seed, acc, ctl, applied);
 }

@@ -156,18 +156,23 @@ export async function raceHunter(
     `${seededRuns - mismatches.length}/${seededRuns} threaded runs equal simulate(seed) in balances, steps and switches` +
       (mismatches.length ? `; differ at seeds ${mismatches.slice(0, 5).join(', ')}` : ''),
   );
-  ctx.check(
-    'the hunter catches the race (buggy, seeded)',
-    f !== undefined,
-    `${broken(buggySeeded)}/${s.runs} runs broke the invariant (money conserved, no balance below 0)`,
-  );
-  ctx.check(
-    'replaying the first failing seed breaks the invariant again, identically',
-    f !== undefined && seededReplay !== undefined && seededReplay.broken.length > 0 && same(seededReplay, f),
-    f && seededReplay
-      ? `seed ${f.seed}: balances ${f.balances.join(',')} then ${seededReplay.balances.join(',')}; steps ${f.steps} then ${seededReplay.steps}`
-      : 'no failing seed to replay',
-  );
+  const HUNT = 'the hunter catches the race (buggy, seeded)';
+  const REPLAY = 'replaying the first failing seed breaks the invariant again, identically';
+  if (s.preempt === 0 && !f) {
+    // With no preemption a worker only hands over when it is done: the runs are sequential.
+    const why = '--preempt 0: the seeded scheduler never switches mid-transfer, so there is no interleaving to hunt';
+    ctx.skip(HUNT, why);
+    ctx.skip(REPLAY, why);
+  } else {
+    ctx.check(HUNT, f !== undefined, `${broken(buggySeeded)}/${s.runs} runs broke the invariant (money conserved, no balance below 0)`);
+    ctx.check(
+      REPLAY,
+      f !== undefined && seededReplay !== undefined && seededReplay.broken.length > 0 && same(seededReplay, f),
+      f && seededReplay
+        ? `seed ${f.seed}: balances ${f.balances.join(',')} then ${seededReplay.balances.join(',')}; steps ${f.steps} then ${seededReplay.steps}`
+        : 'no failing seed to replay',
+    );
+  }
   ctx.check(
     'the fixed transfer never breaks the invariant (seeded, same seeds)',
     broken(fixedSeeded) === 0,

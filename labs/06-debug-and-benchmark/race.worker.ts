@@ -15,7 +15,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRng, type Rng } from '../../src/core/rng.js';
 import { Barrier } from '../../src/sync/barrier.js';
-import { ACTIVE, FAILED, MAX_STEPS, TURN, bankViews, nextTurn, planTransfers, transfers } from './bank.js';
+import { ACTIVE, FAILED, MAX_STEPS, STEPS, TURN, bankViews, nextTurn, planTransfers, transfers, type Step } from './bank.js';
 import type { RaceReply, RaceRun, RaceWorkerData } from './messages.js';
 
 const data = workerData as RaceWorkerData;
@@ -50,7 +50,7 @@ function handTo(next: number): void {
   Atomics.notify(ctl, TURN);
 }
 
-function runSeeded(m: RaceRun, gen: Generator<void, number>): number {
+function runSeeded(m: RaceRun, gen: Generator<Step, number>): number {
   awaitTurn();
   for (;;) {
     const r = gen.next();
@@ -59,7 +59,12 @@ function runSeeded(m: RaceRun, gen: Generator<void, number>): number {
       handTo(nextTurn(ctl, id, workers, m.preempt));
       return r.value;
     }
-    const next = nextTurn(ctl, id, workers, m.preempt);
+    if (Atomics.load(ctl, STEPS) > MAX_STEPS) {
+      Atomics.store(ctl, FAILED, 1);
+      Atomics.notify(ctl, TURN);
+      throw new GaveUp(`passed ${MAX_STEPS} scheduling points`);
+    }
+    const next = nextTurn(ctl, id, workers, m.preempt, r.value === 'blocked');
     if (next !== id) {
       handTo(next);
       awaitTurn();
@@ -81,7 +86,7 @@ function jitter(rng: Rng): void {
   Atomics.wait(dummy, 0, 0, rng.int(20, 200) / 1000);
 }
 
-function runJitter(m: RaceRun, gen: Generator<void, number>): number {
+function runJitter(m: RaceRun, gen: Generator<Step, number>): number {
   const rng = createRng(createRng(m.seed).derive(`jitter-${id}`));
   if (!barrier.wait(waitMs).ok) throw new GaveUp(`the other workers did not reach the start within ${waitMs} ms`);
   for (let steps = 0; ; steps++) {
