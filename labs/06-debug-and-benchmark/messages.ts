@@ -88,4 +88,6 @@ export interface CpuProfile {
 
 export type ProfileReply =
   | { type: 'profile'; profile: CpuProfile; rounds: number }
+  /** This Node has no inspector (built without it). */
+  | { type: 'unavailable'; message: string }
   | { type: 'error'; message: string };

@@ -22,6 +22,8 @@ const PLANTED = [
 const SHARE_TOLERANCE = 0.15;
 const MIN_PLANTED_SAMPLES = 100;
 const INTERVAL_US = 200;
+const RANK_CHECK = 'the profiler ranks the planted functions by their work (6 : 3 : 1)';
+const FILE_CHECK = 'the .cpuprofile file parses (nodes, samples, timeDeltas)';
 
 /**
  * Make DIR (with parents) and make sure a file can be written there, before
@@ -114,6 +116,12 @@ export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, d
   const r = await reply;
   await w.terminate();
   if (r.type === 'error') throw new Error(`profiling worker: ${r.message}`);
+  if (r.type === 'unavailable') {
+    const why = `this Node has no inspector: ${r.message}`;
+    ctx.skip(RANK_CHECK, why);
+    if (dir) ctx.skip(FILE_CHECK, why);
+    return;
+  }
   const { profile } = r;
 
   const times = selfTimes(profile);
@@ -140,13 +148,12 @@ export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, d
   const detail = planted
     .map((p, i) => `${p.name} ${p.n} samples = ${(100 * (shares[i] as number)).toFixed(0)}% (expected ${100 * p.share}% ± ${100 * SHARE_TOLERANCE})`)
     .join(', ');
-  const name = 'the profiler ranks the planted functions by their work (6 : 3 : 1)';
   if (n < MIN_PLANTED_SAMPLES) {
-    ctx.skip(name, `only ${n} samples landed in them (at least ${MIN_PLANTED_SAMPLES} needed): the sampler thread got too little CPU, or --profile is too short`);
+    ctx.skip(RANK_CHECK, `only ${n} samples landed in them (at least ${MIN_PLANTED_SAMPLES} needed): the sampler thread got too little CPU, or --profile is too short`);
   } else {
     const ranked = planted.every((p, i) => i === 0 || (planted[i - 1] as { n: number }).n > p.n);
     const close = planted.every((p, i) => Math.abs((shares[i] as number) - p.share) <= SHARE_TOLERANCE);
-    ctx.check(name, ranked && close, detail);
+    ctx.check(RANK_CHECK, ranked && close, detail);
   }
 
   if (!dir) {
@@ -164,7 +171,7 @@ export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, d
   }
   ctx.note(`CPU profile written to ${file} (open it in Chrome DevTools > Performance > Load profile, or in VS Code)`);
   ctx.check(
-    'the .cpuprofile file parses (nodes, samples, timeDeltas)',
+    FILE_CHECK,
     problems.length === 0,
     `${file}: ${problems.length ? problems.join('; ') : `${profile.nodes.length} nodes, ${profile.samples.length} samples`}`,
   );

@@ -9,7 +9,7 @@
  * ratio 6 : 3 : 1, so the profile has a known answer: self time should rank
  * hotLoop, warmLoop, coolLoop, near 60 %, 30 %, 10 % of their sum.
  */
-import { Session } from 'node:inspector';
+import type { Session } from 'node:inspector';
 import { parentPort } from 'node:worker_threads';
 import type { CpuProfile, ProfileReply, ProfileRequest } from './messages.js';
 
@@ -70,7 +70,15 @@ function post<T>(session: Session, method: string, params?: object): Promise<T> 
 }
 
 async function profile(m: ProfileRequest): Promise<ProfileReply> {
-  const session = new Session();
+  // Loaded here, not at the top: a Node built without the inspector throws on
+  // import, and the lab should hear 'unavailable', not see the worker die.
+  let inspector: typeof import('node:inspector');
+  try {
+    inspector = await import('node:inspector');
+  } catch (e) {
+    return { type: 'unavailable', message: (e as Error).message };
+  }
+  const session = new inspector.Session();
   session.connect();
   try {
     await post(session, 'Profiler.enable');
