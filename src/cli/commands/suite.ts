@@ -186,7 +186,6 @@ export async function suiteCommand(args: string[]): Promise<number> {
   ].sort((a, b) => (idOf(a) ?? 1e9) - (idOf(b) ?? 1e9) || slugOf(a).localeCompare(slugOf(b)));
   if (!all.length) throw new UsageError(`no labs found in ${labsDir()} (not built? run npm run build)`);
   const only = typeof raw.only === 'string' ? selectIds('--only', raw.only, all) : null;
-  if (raw.only !== undefined && typeof raw.only !== 'string') throw new UsageError('--only needs a list of lab ids or slugs');
   const skip = typeof raw.skip === 'string' ? selectIds('--skip', raw.skip, all) : null;
   const selected = all.filter((it) => (only === null || only.includes(idOf(it) ?? -1)) && !(skip ?? []).includes(idOf(it) ?? -1));
   if (!selected.length) throw new UsageError('no labs selected: --only and --skip leave nothing to run');
@@ -218,7 +217,18 @@ export async function suiteCommand(args: string[]): Promise<number> {
   try {
     for (const it of selected) {
       if (signals.signal.aborted) {
-        rows.push({ id: idOf(it), slug: slugOf(it), title: it.kind === 'lab' ? it.entry.lab.title : null, status: 'not-run', broken: it.kind === 'broken', checks: { passed: 0, failed: 0, skipped: 0 }, wallMs: null, headline: null, error: null });
+        // Ctrl-C stopped the suite: the labs after the interrupted one are listed, not run.
+        rows.push({
+          id: idOf(it),
+          slug: slugOf(it),
+          title: it.kind === 'lab' ? it.entry.lab.title : null,
+          status: 'not-run',
+          broken: it.kind === 'broken',
+          checks: { passed: 0, failed: 0, skipped: 0 },
+          wallMs: null,
+          headline: null,
+          error: null,
+        });
         continue;
       }
       let row: SuiteLab;
