@@ -79,7 +79,7 @@ export interface TimelineChart {
   /** state name -> one character used to draw it */
   states: Record<string, string>;
   lanes: { name: string; segments: { start: number; end: number; state: string }[] }[];
-  /** Point events drawn as a marker on their lane, listed under the chart. */
+  /** Point events, drawn as a | marker on their lane (a lab lists their details in a table). */
   events?: { lane: string; at: number; label: string }[];
 }
 export type Chart = LineChart | BarChart | HistogramChart | TimelineChart;

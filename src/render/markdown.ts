@@ -9,7 +9,9 @@ const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 export function markdownTable(t: Table): string {
   const hl = new Set(t.highlight ?? []);
   const head = `| ${t.columns.map((c) => esc(headerLabel(c))).join(' | ')} |`;
-  const sep = `|${t.columns.map((c) => (c.align === 'left' ? ' :--- ' : ' ---: ')).join('|')}|`;
+  // Same rule as the text renderer: text columns left, numbers right.
+  const left = (key: string, align?: 'left' | 'right'): boolean => (align ? align === 'left' : t.rows.some((r) => typeof r[key] === 'string'));
+  const sep = `|${t.columns.map((c) => (left(c.key, c.align) ? ' :--- ' : ' ---: ')).join('|')}|`;
   const rows = t.rows.map(
     (r, i) => `| ${t.columns.map((c, k) => {
       const s = esc(fmtCell(r[c.key], c));

@@ -46,7 +46,7 @@ describe('tables', () => {
   });
   it('draws a GitHub Markdown table', () => {
     expect(markdownTable(t)).toBe(
-      ['**Speed**', '', '| variant | wall (ms) |', '| ---: | ---: |', '| seq | 10 |', '| **workers** ★ | 5.25 |'].join('\n'),
+      ['**Speed**', '', '| variant | wall (ms) |', '| :--- | ---: |', '| seq | 10 |', '| **workers** ★ | 5.25 |'].join('\n'),
     );
   });
 });
