@@ -35,7 +35,7 @@ export function labsDir(): string {
   return process.env.CONC_LABS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../labs');
 }
 
-const FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+export const LAB_FOLDER = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
 export function validateLab(lab: unknown, folderId: number, folderSlug: string): string[] {
   const p: string[] = [];
@@ -63,7 +63,7 @@ export async function loadRegistry(dir = labsDir()): Promise<Registry> {
   }
   const seen = new Map<number, string>();
   const candidates = names
-    .map((name) => ({ name, m: FOLDER.exec(name) }))
+    .map((name) => ({ name, m: LAB_FOLDER.exec(name) }))
     .filter((c): c is { name: string; m: RegExpExecArray } => c.m !== null);
   // Import in parallel: each lab.js is small and imports nothing heavy.
   const loaded = await Promise.all(
