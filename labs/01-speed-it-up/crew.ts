@@ -1,7 +1,9 @@
 /**
- * k tasks (threads or processes) that share a workload. Each measured run
- * starts its own crew and joins it (waits for every task to exit), as the
- * book's examples do: start-up and teardown are part of what a run costs.
+ * k tasks (worker threads or child processes) that share a workload, one
+ * contiguous share each. A crew is either pooled (started once before a
+ * variant's timed runs and stopped after them, so a run times the work and
+ * the messages) or fresh (started and joined inside every run, as the book
+ * does, so a run also pays for k start-ups).
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
@@ -10,14 +12,16 @@ import { nextMessage, waitForExit } from '../../src/hosts/wait.js';
 import { msSince } from '../../src/measure/sample.js';
 import { isReady, isResult, type Job, type ResultMessage, type ToTask } from './messages.js';
 import { addHash } from './checksum.js';
+import type { Approach, Variant, VariantRun } from './variants.js';
 
 export type Vehicle = 'thread' | 'process';
 type Task = Worker | ChildProcess;
 
 const TASK_URL = new URL('./task.worker.js', import.meta.url);
-const EXIT_MS = 5000;
+const START_MS = 15_000;
+const EXIT_MS = 5_000;
 
-export function startTask(ctx: LabContext<unknown>, vehicle: Vehicle): Task {
+function startTask(ctx: LabContext<unknown>, vehicle: Vehicle): Task {
   if (vehicle === 'thread') return ctx.worker(TASK_URL);
   // execArgv [] so that a child starts as plain `node task.worker.js` whatever
   // flags the lab's own process was given (a test runner's loaders, say).
@@ -33,48 +37,94 @@ function post(t: Task, m: ToTask): void {
   else if (t.connected) t.send(m);
 }
 
-async function quitAndJoin(t: Task, what: string): Promise<void> {
-  post(t, { type: 'quit' });
-  await waitForExit(t, EXIT_MS, `${what} to exit`);
+export class Crew {
+  private constructor(
+    private readonly ctx: LabContext<unknown>,
+    readonly vehicle: Vehicle,
+    private readonly tasks: Task[],
+  ) {}
+
+  /** Start k tasks at once; resolves when each has sent its first message. */
+  static async start(ctx: LabContext<unknown>, vehicle: Vehicle, k: number): Promise<Crew> {
+    const tasks = Array.from({ length: k }, () => startTask(ctx, vehicle));
+    await Promise.all(
+      tasks.map((t, i) => nextMessage(t, START_MS, `${vehicle} ${i + 1} to start`, isReady, ctx.signal)),
+    );
+    return new Crew(ctx, vehicle, tasks);
+  }
+
+  /** One job per task, all at once; the sum of their checksums and the CPU the children report. */
+  async run(jobs: readonly Job[], timeoutMs: number, cpu: 'job' | 'lifetime'): Promise<VariantRun> {
+    if (jobs.length !== this.tasks.length) throw new Error(`${jobs.length} jobs for ${this.tasks.length} tasks`);
+    const results = await Promise.all(
+      this.tasks.map((t, i) => {
+        const what = `${this.vehicle} ${i + 1} to finish its share`;
+        const answer = nextMessage<ResultMessage>(t, timeoutMs, what, isResult, this.ctx.signal);
+        post(t, { type: 'job', job: jobs[i] as Job });
+        return answer;
+      }),
+    );
+    // A thread's CPU is already in this process's cpuUsage; a child's is not.
+    const own = (r: ResultMessage): number => (cpu === 'job' ? r.jobCpuMs : r.processCpuMs);
+    return {
+      checksum: results.reduce((s, r) => addHash(s, r.checksum), 0),
+      childCpuMs: this.vehicle === 'process' ? results.reduce((s, r) => s + own(r), 0) : 0,
+    };
+  }
+
+  /** Ask every task to leave, and join it. */
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.tasks.map((t, i) => {
+        post(t, { type: 'quit' });
+        return waitForExit(t, EXIT_MS, `${this.vehicle} ${i + 1} to exit`);
+      }),
+    );
+  }
 }
 
-export interface CrewResult {
-  checksum: number;
-  /** CPU the child processes report for themselves (0 for threads, which process.cpuUsage already counts). */
-  childCpuMs: number;
-}
-
-/** Run one job per task, all at once; resolves when every task has answered and exited. */
-export async function runCrew(
+/** The threads or processes variant of a workload, pooled or fresh. */
+export function crewVariant(
   ctx: LabContext<unknown>,
-  vehicle: Vehicle,
-  jobs: readonly Job[],
+  approach: Extract<Approach, 'threads' | 'processes'>,
+  k: number,
+  fresh: boolean,
+  jobs: () => Job[],
   timeoutMs: number,
-): Promise<CrewResult> {
-  const results = await Promise.all(
-    jobs.map(async (job, i): Promise<ResultMessage> => {
-      const what = `${vehicle} ${i + 1}/${jobs.length}`;
-      const t = startTask(ctx, vehicle);
-      const answer = nextMessage<ResultMessage>(t, timeoutMs, `${what} to finish its share`, isResult, ctx.signal);
-      // Posted at once: a new thread or child queues it until it listens.
-      post(t, { type: 'job', job });
-      const r = await answer;
-      await quitAndJoin(t, what);
-      return r;
-    }),
-  );
+): Variant {
+  const vehicle: Vehicle = approach === 'threads' ? 'thread' : 'process';
+  if (fresh) {
+    return {
+      approach,
+      k,
+      run: async () => {
+        const crew = await Crew.start(ctx, vehicle, k);
+        const r = await crew.run(jobs(), timeoutMs, 'lifetime');
+        await crew.stop();
+        return r;
+      },
+    };
+  }
+  let crew: Crew | undefined;
   return {
-    checksum: results.reduce((s, r) => addHash(s, r.checksum), 0),
-    childCpuMs: vehicle === 'process' ? results.reduce((s, r) => s + r.processCpuMs, 0) : 0,
+    approach,
+    k,
+    open: async () => {
+      crew = await Crew.start(ctx, vehicle, k);
+    },
+    run: () => (crew as Crew).run(jobs(), timeoutMs, 'job'),
+    close: async () => {
+      await crew?.stop();
+      crew = undefined;
+    },
   };
 }
 
-/** Time from creating one task to its first message, ms. */
+/** Time from creating one task to its first message, ms (the task is then stopped and joined). */
 export async function startupMs(ctx: LabContext<unknown>, vehicle: Vehicle): Promise<number> {
   const t0 = process.hrtime.bigint();
-  const t = startTask(ctx, vehicle);
-  await nextMessage(t, 10_000, `a ${vehicle} to start`, isReady, ctx.signal);
+  const crew = await Crew.start(ctx, vehicle, 1);
   const ms = msSince(t0);
-  await quitAndJoin(t, `a ${vehicle}`);
+  await crew.stop();
   return ms;
 }

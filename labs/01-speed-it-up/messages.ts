@@ -20,7 +20,11 @@ export interface ResultMessage {
   /** Sum (mod 2^32) of the per-item hashes of this share; see checksum.ts. */
   checksum: number;
   items: number;
-  /** process.cpuUsage() of the task's process, ms: its own CPU for a child, the whole process for a thread. */
+  /**
+   * process.cpuUsage() of the task's process, ms, during this job and since the
+   * process started: a child's own CPU; for a thread, the whole process's (unused).
+   */
+  jobCpuMs: number;
   processCpuMs: number;
 }
 export type FromTask = ReadyMessage | ResultMessage;

@@ -10,13 +10,10 @@ import { withTimeout } from '../../src/hosts/wait.js';
 
 export interface DelayServer {
   baseUrl: string;
-  /** Requests answered so far. */
-  served(): number;
   close(): Promise<void>;
 }
 
 export async function startDelayServer(tokens: Uint32Array, delayMs: number): Promise<DelayServer> {
-  let served = 0;
   const pending = new Set<NodeJS.Timeout>();
   const server = http.createServer((req, res) => {
     const m = /^\/item\/(\d+)$/.exec(req.url ?? '');
@@ -28,7 +25,6 @@ export async function startDelayServer(tokens: Uint32Array, delayMs: number): Pr
     }
     const t = setTimeout(() => {
       pending.delete(t);
-      served++;
       res.writeHead(200, { 'content-type': 'text/plain' }).end(String(token));
     }, delayMs);
     pending.add(t);
@@ -46,7 +42,6 @@ export async function startDelayServer(tokens: Uint32Array, delayMs: number): Pr
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    served: () => served,
     close: async () => {
       for (const t of pending) clearTimeout(t);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,12 +3,19 @@
  * child process, from creation to the first message of task.worker.js.
  */
 import type { LabContext } from '../../src/core/lab.js';
-import { ratioOfMedians } from '../../src/measure/stats.js';
+import type { RangeCell } from '../../src/core/report.js';
+import { median, ratioOfMedians } from '../../src/measure/stats.js';
 import { startupMs, type Vehicle } from './crew.js';
 
+const rangeOf = (r: { ratio: number; low: number; high: number }): RangeCell => ({
+  value: r.ratio,
+  low: r.low,
+  high: r.high,
+});
+
 /** Start-up of one worker thread against one child process, alternated so that load drifts hit both. */
-export async function startup(ctx: LabContext<unknown>): Promise<void> {
-  const n = Math.max(5, ctx.repeat);
+export async function startup(ctx: LabContext<unknown>, fresh: boolean): Promise<Record<Vehicle, number>> {
+  const n = Math.max(3, ctx.repeat);
   const ms: Record<Vehicle, number[]> = { thread: [], process: [] };
   for (let i = 0; i < ctx.warmup + n; i++) {
     ctx.progress('start-up of a thread and a process', i / (ctx.warmup + n));
@@ -19,14 +26,14 @@ export async function startup(ctx: LabContext<unknown>): Promise<void> {
   }
   const rows = (['thread', 'process'] as const).map((v) => {
     const s = ctx.metric({ name: 'startup', unit: 'ms', better: 'lower', variant: { vehicle: v }, samples: ms[v] });
-    // How many times a thread's start-up this is, with its range (the inverse of a speedup).
-    const r = ratioOfMedians(ms[v], ms.thread);
+    // How many times a thread's start-up this is: ratioOfMedians(a, b) is median(a) / median(b),
+    // with the range from the two CIs. The thread row is the baseline itself.
     return {
       vehicle: v === 'thread' ? 'worker thread' : 'child process',
       median: { value: s.median, low: s.ci.low, high: s.ci.high },
       min: s.min,
       max: s.max,
-      ratio: { value: 1 / r.ratio, low: 1 / r.high, high: 1 / r.low },
+      ratio: v === 'thread' ? 1 : rangeOf(ratioOfMedians(ms.process, ms.thread)),
     };
   });
   ctx.table({
@@ -41,7 +48,17 @@ export async function startup(ctx: LabContext<unknown>): Promise<void> {
     rows,
     note:
       'A child process boots a whole Node.js runtime; a worker thread a new V8 isolate and event loop ' +
-      'in this process. ' +
-      'Both load the same task.worker.js. Every thread or process variant below pays this k times per run.',
+      'in this process. Both load the same task.worker.js. ' +
+      (fresh
+        ? 'With --fresh, every thread or process variant below pays this k times in each timed run.'
+        : 'The pooled variants below pay it once per variant, before their timed runs (--fresh: in every run).'),
   });
+  const [threadMs, processMs] = [median(ms.thread), median(ms.process)];
+  ctx.check(
+    'a child process starts slower than a worker thread',
+    processMs > threadMs,
+    `medians: process ${processMs.toFixed(1)} ms, thread ${threadMs.toFixed(1)} ms (needs process > thread): ` +
+      'a process boots a whole runtime, a thread reuses this one',
+  );
+  return { thread: threadMs, process: processMs };
 }

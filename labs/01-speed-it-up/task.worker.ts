@@ -4,7 +4,8 @@
  * the same, only the vehicle differs, which is what the lab compares.
  *
  * Protocol: post 'ready' as soon as the module runs (the lab times start-up
- * to this message), do each 'job' and post its 'result', and leave on 'quit'.
+ * to this message), do each 'job' and post its 'result' (a pooled task gets
+ * one job per timed run), and leave on 'quit'.
  * The task never leaves on its own: a child that exited right after sending
  * could have its 'exit' seen by the parent before its last message.
  */
@@ -20,7 +21,10 @@ function send(m: FromTask): void {
   else process.send?.(m);
 }
 
+const ms = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1000;
+
 async function doJob(job: Job): Promise<ResultMessage> {
+  const before = process.cpuUsage();
   let checksum: number;
   let items: number;
   if (job.kind === 'cpu') {
@@ -30,8 +34,8 @@ async function doJob(job: Job): Promise<ResultMessage> {
     checksum = await getSequentially(job.baseUrl, job.first, job.count, job.timeoutMs);
     items = job.count;
   }
-  const cpu = process.cpuUsage();
-  return { type: 'result', checksum, items, processCpuMs: (cpu.user + cpu.system) / 1000 };
+  const jobCpuMs = ms(process.cpuUsage(before));
+  return { type: 'result', checksum, items, jobCpuMs, processCpuMs: ms(process.cpuUsage()) };
 }
 
 function onMessage(m: ToTask): void {
@@ -44,10 +48,12 @@ function onMessage(m: ToTask): void {
     }
     return;
   }
-  // A throw here becomes the worker's 'error' or the child's non-zero exit,
-  // which the lab's bounded wait reports.
   void doJob(m.job).then(send, (e: unknown) => {
-    throw e;
+    // Thrown outside the promise chain, it becomes the thread's 'error' event or
+    // the child's non-zero exit, which the lab's bounded wait reports.
+    setImmediate(() => {
+      throw e;
+    });
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
-import { median, ratioOfMedians, summarize } from '../../src/measure/stats.js';
+import { median, ratioOfMedians } from '../../src/measure/stats.js';
 import { hex } from './checksum.js';
 
 export type Approach = 'sequential' | 'async' | 'threads' | 'processes';
@@ -21,6 +21,9 @@ export interface Variant {
   /** Threads or processes doing the work (1 for sequential and async: one thread). */
   k: number;
   run: () => Promise<VariantRun>;
+  /** Untimed set-up before the runs (starting a pool) and tear-down after them. */
+  open?: () => Promise<void>;
+  close?: () => Promise<void>;
 }
 
 export interface Measured {
@@ -34,9 +37,12 @@ export interface Measured {
 
 export async function measure(ctx: LabContext<unknown>, v: Variant): Promise<Measured> {
   const runs: VariantRun[] = [];
+  await v.open?.();
+  // On a throw the pool is left to the lab's tracker, which kills whatever is left.
   const s = await ctx.sample(async () => {
     runs.push(await v.run());
   });
+  await v.close?.();
   // ctx.sample ran the warm-ups first: the timed runs are the last ones.
   const timed = runs.slice(runs.length - s.wall.length);
   return {
@@ -71,6 +77,7 @@ export function report(
   workload: Workload,
   ms: readonly Measured[],
   detail: string,
+  fresh: boolean,
 ): Speedup[] {
   const base = ms.find((m) => m.approach === 'sequential');
   if (!base) throw new Error('the sequential variant is the baseline and must be measured');
@@ -90,7 +97,7 @@ export function report(
       efficiency: (100 * r.ratio) / m.k,
     };
   });
-  const walls = ms.map((m) => summarize(m.wall).median);
+  const walls = ms.map((m) => median(m.wall));
   ctx.table({
     title: `${TITLES[workload]} (${detail})`,
     columns: [
@@ -104,11 +111,14 @@ export function report(
     rows,
     highlight: [walls.indexOf(Math.min(...walls))],
     note:
-      'Threads and processes are started afresh for every measured run and joined at its end ' +
-      '(start-up included, as in the book); the work is split into k contiguous shares. ' +
-      'Wall: median (95% CI of the median). CPU: user+system of this process, all its threads, ' +
-      'plus what each child process reports for itself. Speedup: median(sequential) / median(variant), ' +
-      'range from the two CIs; efficiency = speedup / k.',
+      (fresh
+        ? 'Threads and processes are started afresh for every timed run and joined at its end ' +
+          '(start-up included, as in the book). '
+        : 'Threads and processes are pooled: started once before the timed runs (start-up excluded; ' +
+          'see the start-up table, or --fresh). ') +
+      'The work is split into k contiguous shares. Wall: median (95% CI of the median). ' +
+      'CPU: user+system of this process, all its threads, plus what each child process reports for itself. ' +
+      'Speedup: median(sequential) / median(variant), range from the two CIs; efficiency = speedup / k.',
   });
   return speedups;
 }
