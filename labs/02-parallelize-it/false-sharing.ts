@@ -25,7 +25,8 @@ export interface FalseSharingResult {
 
 export async function falseSharing(
   ctx: LabContext<unknown>,
-  opts: { increments: number; ops: readonly IncrementOp[] },
+  /** delivered2: cores' worth of CPU the speedup sweep's two workers got (for the note). */
+  opts: { increments: number; ops: readonly IncrementOp[]; delivered2: number },
 ): Promise<FalseSharingResult> {
   const line = ctx.machine.cacheLineBytes ?? 64;
   // 128 bytes (two 64-byte lines): Intel's spatial prefetcher fetches lines in
@@ -120,7 +121,11 @@ export async function falseSharing(
       `atomics = Atomics.add, a locked read-modify-write that must own the line on every call: the reliable variant. ` +
       `plain = cells[i] += 1, one store per iteration in today's V8, though a compiler may legally keep it in a register. ` +
       `Each counter has one writer, so counts are exact in every layout: false sharing costs time, never correctness.` +
-      (ctx.machine.effectiveCores < 2 ? ' With one core the two workers take turns on it: no line moves between cores, so expect little slowdown.' : ''),
+      (ctx.machine.effectiveCores < 2
+        ? ' With one core the two workers take turns on it: no line moves between cores, so expect little slowdown.'
+        : opts.delivered2 < 1.5
+          ? ` Two workers got only ${opts.delivered2.toFixed(2)} cores' worth of CPU in the speedup sweep: taking turns, they rarely write at the same moment, so expect little slowdown.`
+          : ''),
   });
   return result;
 }

@@ -69,14 +69,14 @@ export default defineLab({
     // Amdahl: the same job on every k.
     const ks = workerCounts(maxK, cores, ctx.quick);
     const amdahlRun = await interleaved(ctx, ks, (k) => pool.job(k, serialUnits, units - serialUnits), 'Amdahl');
-    const fit = reportAmdahl(ctx, { ks, cores: Math.min(cores, maxK), serial: serialUnits / units, variant, sweep: amdahlRun });
+    const { fit, delivered2 } = reportAmdahl(ctx, { ks, cores, serial: serialUnits / units, variant, sweep: amdahlRun });
 
     // Gustafson: half the Amdahl job at k = 1, each worker's share constant as k grows.
     const half = Math.max(2, Math.round(units / 2));
     const g = { serialUnits: Math.round(serial * half), shareUnits: half - Math.round(serial * half) };
     const gks = workerCounts(maxK, cores, true);
     const gRun = await interleaved(ctx, gks, (k) => pool.job(k, g.serialUnits, k * g.shareUnits), 'Gustafson');
-    reportGustafson(ctx, { ...g, ks: gks, cores: Math.min(cores, maxK), variant, sweep: gRun });
+    reportGustafson(ctx, { ...g, ks: gks, cores, variant, sweep: gRun });
 
     // The checksum of the whole job, computed here on one thread without the pool.
     ctx.progress('reference checksum');
@@ -94,7 +94,7 @@ export default defineLab({
     ctx.output('units', { total: units, serial: serialUnits, gustafsonSerial: g.serialUnits, gustafsonShare: g.shareUnits, gustafsonMax: scaledUnits(g, Math.max(...gks)) });
 
     const ops: IncrementOp[] = ctx.options.incrementOp === 'both' ? ['atomics', 'plain'] : [ctx.options.incrementOp];
-    const fs = await falseSharing(ctx, { increments: ctx.options.increments, ops });
+    const fs = await falseSharing(ctx, { increments: ctx.options.increments, ops, delivered2 });
     ctx.check(
       'false-sharing counters add up exactly',
       fs.exact,

@@ -57,13 +57,34 @@ export class WorkPool {
   /**
    * One job: units [0, serial) on worker 0 alone, then units
    * [serial, serial + parallel) split as evenly as whole units allow over
-   * workers 0..k-1 (shares differ by at most one unit). Returns the checksum.
+   * workers 0..k-1 (shares differ by at most one unit).
    */
-  async job(k: number, serial: number, parallel: number): Promise<number> {
+  async job(k: number, serial: number, parallel: number): Promise<JobResult> {
     let sum = serial > 0 ? (await this.range(0, 0, serial)).sum : 0;
     const cut = (j: number): number => serial + Math.floor((j * parallel) / k);
     const parts = await Promise.all(Array.from({ length: k }, (_, j) => this.range(j, cut(j), cut(j + 1))));
-    for (const p of parts) sum = addSums(sum, p.sum);
-    return sum;
+    let cost = 0;
+    let busy = 0;
+    parts.forEach((p, j) => {
+      sum = addSums(sum, p.sum);
+      const n = cut(j + 1) - cut(j);
+      if (n > 0) {
+        cost += p.ms / n;
+        busy++;
+      }
+    });
+    return { sum, unitMs: busy ? cost / busy : NaN };
   }
+}
+
+export interface JobResult {
+  /** Checksum of all the job's units. */
+  sum: number;
+  /**
+   * Mean over the workers of the parallel phase of their own time per unit
+   * (NaN without a parallel phase). A worker's time per unit grows only when
+   * it has to share a core, so against one worker alone it tells how many
+   * cores' worth of CPU the k workers really got.
+   */
+  unitMs: number;
 }

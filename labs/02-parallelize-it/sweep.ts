@@ -5,6 +5,7 @@
  * a slow drift (frequency, temperature) does not favour small or large k.
  */
 import type { LabContext } from '../../src/core/lab.js';
+import type { JobResult } from './pool.js';
 
 /** Every k up to 16 in a full run; otherwise 1, powers of two, the cores and W. */
 export function workerCounts(max: number, cores: number, reduced: boolean): number[] {
@@ -17,8 +18,8 @@ export function workerCounts(max: number, cores: number, reduced: boolean): numb
 export interface SweepResult {
   /** Per k, the wall time (ms) of each timed round, in round order. */
   wall: Map<number, number[]>;
-  /** Per k, the process CPU time (ms, all threads) of each timed round. */
-  cpu: Map<number, number[]>;
+  /** Per k, the workers' mean time per unit in the parallel phase of each timed round (JobResult.unitMs). */
+  unitMs: Map<number, number[]>;
   /** Per k, the checksum of every run, warm-up rounds included. */
   sums: Map<number, number[]>;
 }
@@ -26,13 +27,13 @@ export interface SweepResult {
 export async function interleaved(
   ctx: LabContext<unknown>,
   ks: readonly number[],
-  job: (k: number) => Promise<number>,
+  job: (k: number) => Promise<JobResult>,
   label: string,
 ): Promise<SweepResult> {
-  const res: SweepResult = { wall: new Map(), cpu: new Map(), sums: new Map() };
+  const res: SweepResult = { wall: new Map(), unitMs: new Map(), sums: new Map() };
   for (const k of ks) {
     res.wall.set(k, []);
-    res.cpu.set(k, []);
+    res.unitMs.set(k, []);
     res.sums.set(k, []);
   }
   const rounds = ctx.warmup + ctx.repeat;
@@ -40,11 +41,12 @@ export async function interleaved(
     const order = r % 2 === 0 ? ks : [...ks].reverse();
     for (const [i, k] of order.entries()) {
       ctx.progress(`${label}: round ${r + 1}/${rounds}, k = ${k}`, (r * ks.length + i) / (rounds * ks.length));
-      const sums = res.sums.get(k) as number[];
-      const s = await ctx.sample(async () => sums.push(await job(k)), { warmup: 0, repeat: 1 });
+      let out: JobResult = { sum: NaN, unitMs: NaN };
+      const s = await ctx.sample(async () => (out = await job(k)), { warmup: 0, repeat: 1 });
+      res.sums.get(k)?.push(out.sum);
       if (r < ctx.warmup) continue;
       res.wall.get(k)?.push(...s.wall);
-      res.cpu.get(k)?.push(...s.cpu);
+      res.unitMs.get(k)?.push(out.unitMs);
     }
   }
   return res;
