@@ -2,6 +2,7 @@ import os from 'node:os';
 import { defineLab } from '../../src/core/lab.js';
 import { createRng } from '../../src/core/rng.js';
 import { msSince } from '../../src/measure/sample.js';
+import { BUSY_MACHINE_CORES, SHARED_CORES_INFLATION } from '../../src/measure/contention.js';
 import { median, min } from '../../src/measure/stats.js';
 import { addHash, factorise, factorSlice, hex, isPrime, itemHash } from './checksum.js';
 import { crewVariant } from './crew.js';
@@ -224,6 +225,20 @@ function threadsCheck(ctx: Ctx, ratio: number, seq: Measured, threads: Measured,
       `with a ${threadStartMs.toFixed(0)} ms start-up in every run (--fresh), ${k} threads can reach at most ` +
         `${best.toFixed(2)}x on ${seqMs.toFixed(0)} ms of work: raise --numbers`,
     );
+  else if (ratio < THREADS_CPU_MIN && (threads.othersCores ?? 0) >= BUSY_MACHINE_CORES)
+    // Only a miss is excused, and only by load measured while the threads ran.
+    ctx.skip(
+      name,
+      `the machine was busy: other processes used ${(threads.othersCores ?? 0).toFixed(2)} cores while the ` +
+        `${k} threads ran (${ratio.toFixed(2)}x); a speedup cannot show without free cores`,
+    );
+  else if (ratio < THREADS_CPU_MIN && median(threads.cpu) / median(seq.cpu) >= SHARED_CORES_INFLATION)
+    ctx.skip(
+      name,
+      `the cores were not independent: the same work took ${(median(threads.cpu) / median(seq.cpu)).toFixed(2)}x ` +
+        `the CPU time on ${k} threads as on one (SMT siblings or an oversubscribed host), so ${ratio.toFixed(2)}x ` +
+        'is all this machine can show',
+    );
   else
     ctx.check(
       name,
@@ -233,6 +248,7 @@ function threadsCheck(ctx: Ctx, ratio: number, seq: Measured, threads: Measured,
         // What tells a crowded machine from a lab that does not run in parallel: how many cores
         // the threads kept busy, and whether the same work cost them more CPU than it cost one thread.
         `Cores busy ${(median(threads.cpu) / median(threads.wall)).toFixed(2)} (CPU / wall); ` +
-        `CPU for the work ${median(threads.cpu).toFixed(0)} ms in threads, ${median(seq.cpu).toFixed(0)} ms in one`,
+        `CPU for the work ${median(threads.cpu).toFixed(0)} ms in threads, ${median(seq.cpu).toFixed(0)} ms in one; ` +
+        `others' load ${threads.othersCores === null ? 'unknown' : `${threads.othersCores.toFixed(2)} cores`}`,
     );
 }

@@ -4,6 +4,7 @@
  */
 import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
+import { machineBusyMs, othersCores } from '../../src/measure/contention.js';
 import { median, ratioOfMedians } from '../../src/measure/stats.js';
 import { hex } from './checksum.js';
 
@@ -33,24 +34,34 @@ export interface Measured {
   cpu: number[];
   /** Checksums of every run, warm-up included. */
   checksums: number[];
+  /** Cores' worth of CPU other processes used during the timed runs; null without /proc/stat. */
+  othersCores: number | null;
 }
 
 export async function measure(ctx: LabContext<unknown>, v: Variant): Promise<Measured> {
   const runs: VariantRun[] = [];
+  const busy: (number | null)[] = [];
   await v.open?.();
   // On a throw the pool is left to the lab's tracker, which kills whatever is left.
   const s = await ctx.sample(async () => {
+    const b0 = machineBusyMs();
     runs.push(await v.run());
+    const b1 = machineBusyMs();
+    busy.push(b0 === null || b1 === null ? null : b1 - b0);
   });
   await v.close?.();
   // ctx.sample ran the warm-ups first: the timed runs are the last ones.
   const timed = runs.slice(runs.length - s.wall.length);
+  const cpu = s.cpu.map((c, i) => c + (timed[i]?.childCpuMs ?? 0));
+  const timedBusy = busy.slice(busy.length - s.wall.length);
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
   return {
     approach: v.approach,
     k: v.k,
     wall: s.wall,
-    cpu: s.cpu.map((c, i) => c + (timed[i]?.childCpuMs ?? 0)),
+    cpu,
     checksums: runs.map((r) => r.checksum),
+    othersCores: timedBusy.some((b) => b === null) ? null : othersCores(sum(timedBusy as number[]), sum(cpu), sum(s.wall)),
   };
 }
 
