@@ -108,12 +108,18 @@ describe('lab 2: parallelize it', () => {
     const fitCheck = r.checks.find((c) => c.name.startsWith('fitted serial fraction within'));
     expect(fitCheck).toBeDefined();
     if (r.machine.effectiveCores >= 2) {
-      expect(fitCheck?.skipped).toBe(false);
-      expect(fitCheck?.detail).toMatch(/fit s = [01]\.\d{3} from S\(2\) = .*configured 0\.200/);
+      // The fit is reported whether or not this machine could give the workers two cores.
       const fitted = r.metrics.find((m) => m.name === 'fitted serial fraction');
       expect(fitted?.samples.length).toBe(r.options.repeat);
       expect(r.headline?.label).toMatch(/^fitted serial fraction/);
-      expect(Math.abs((r.headline?.value as number) - 0.2)).toBeLessThanOrEqual(0.1);
+      expect(r.tables.find((t) => t.title.startsWith('Amdahl'))?.columns.map((c) => c.label)).toContainEqual(expect.stringMatching(/^Amdahl, fit s=\d\.\d{3}$/));
+      if (fitCheck?.skipped) {
+        // Only when the workers measurably got less than two cores' worth of CPU.
+        expect(fitCheck.reason).toMatch(/2 workers got only \d\.\d\d cores' worth of CPU/);
+      } else {
+        expect(fitCheck?.detail).toMatch(/fit s = [01]\.\d{3} from S\(2\) = .*configured 0\.200/);
+        expect(Math.abs((r.headline?.value as number) - 0.2)).toBeLessThanOrEqual(0.1);
+      }
     } else {
       expect(fitCheck?.skipped).toBe(true);
       expect(fitCheck?.reason).toMatch(/core/);
