@@ -37,7 +37,7 @@ export default defineLab({
       type: 'integer',
       default: 200,
       min: 1,
-      max: 20_000,
+      max: 5_000,
       help: `total work T of the Amdahl job, in millions of loop steps (units of ${UNIT_ITERATIONS} steps)`,
     },
     increments: { type: 'integer', default: 5_000_000, min: 1000, max: 100_000_000, help: 'increments per worker in the false-sharing runs' },
