@@ -53,10 +53,15 @@ export function countWaves(times: readonly number[], gapMs: number): number[] {
  * are a whole call apart: the count must be exact. With more threads than
  * cores, a wave's calls share the cores and the scheduler finishes them
  * unevenly; the next wave's calls start as early ones finish, so waves can
- * smear into each other or split: ±1.
+ * smear into each other or split: ±1. Even with a core per thread, one
+ * thread may run slower (a vCPU the host shares) and drift half a call
+ * behind, splitting one wave in one round (seen here: 5, 4, 4 for ceil(8/2)
+ * with no other load): the verdict takes the median over rounds, and is
+ * exact only with at least 3 rounds to take it from (±1 otherwise, e.g. in
+ * --quick with its single round).
  */
-export function waveTolerance(poolSize: number, cores: number): number {
-  return poolSize > cores ? 1 : 0;
+export function waveTolerance(poolSize: number, cores: number, rounds = 3): number {
+  return poolSize > cores || rounds < 3 ? 1 : 0;
 }
 
 /** pbkdf2 iterations for one call to take about targetMs on this machine (timed on this thread). */
@@ -136,5 +141,7 @@ export function waveVerdict(row: PoolRow, tasks: number, cores: number): { name:
     `; all done after ${quiet.map((x) => (x.doneMs / x.singleMs).toFixed(1)).join(', ')} calls' time ` +
     `(ceil(k/n) x max(1, min(n, k)/cores) = ${(expected * Math.max(1, Math.min(n, tasks) / cores)).toFixed(1)})` +
     (busy.length ? `; ${busy.length} busy round(s) left out (others' CPU ${busy.map(sharePct).join(', ')})` : '');
-  return { name, ok: counts.every((c) => Math.abs(c - expected) <= tolerance), detail };
+  // The median round: one round whose slow thread split a wave does not decide alone.
+  const mid = [...counts].sort((a, b) => a - b)[Math.floor((counts.length - 1) / 2)] ?? NaN;
+  return { name, ok: Math.abs(mid - expected) <= tolerance, detail: `median ${mid} of ${detail}` };
 }
