@@ -25,7 +25,7 @@ export default defineLab({
     blocks: { type: 'list', default: [0, 10, 50, 100], min: 0, max: 2000, maxItems: 8, help: 'event-loop block lengths in ms' },
     blockRepeats: { type: 'integer', default: 5, min: 1, max: 100, help: 'how many times each block length is repeated' },
     profile: { type: 'duration', default: 500, min: 50, max: 60_000, help: 'how long the profiled worker runs' },
-    cpuProf: { type: 'string', default: '', meta: 'a directory', help: "write the worker's CPU profile (.cpuprofile) into this directory" },
+    cpuProf: { type: 'string', default: '', meta: 'a directory', dir: true, help: "write the worker's CPU profile (.cpuprofile) into this directory" },
     runs: { type: 'integer', default: 400, min: 1, max: 100_000, help: 'race hunter: runs of each program and schedule' },
     workers: { type: 'integer', default: 2, min: 2, max: 8, help: 'race hunter: worker threads' },
     transfers: { type: 'integer', default: 4, min: 1, max: 1000, help: 'race hunter: transfers per worker per run' },

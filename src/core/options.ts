@@ -3,6 +3,8 @@
  * --help`, parsing and validation are generated (in the manner of vitest's
  * cli-config.ts). A lab never parses argv itself.
  */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { UsageError } from './errors.js';
 
 interface BaseSpec {
@@ -63,6 +65,8 @@ export interface StringSpec extends BaseSpec {
   default: string;
   /** What the value is, for messages and --help (e.g. "a directory"). */
   meta: string;
+  /** The value is a directory to write into: it must be one, or be creatable in a writable one. */
+  dir?: boolean;
 }
 
 export type OptionSpec =
@@ -171,6 +175,7 @@ export function parseOptionValue(flag: string, spec: OptionSpec, raw: string): u
   switch (spec.type) {
     case 'string':
       if (s === '') fail(flag, spec, raw);
+      if (spec.dir) checkWritableDir(flag, s);
       return s;
     case 'integer': {
       if (!INT.test(s)) fail(flag, spec, raw);
@@ -222,6 +227,19 @@ export function parseOptionValue(flag: string, spec: OptionSpec, raw: string): u
       if (lo > hi || lo < spec.min || hi > spec.max) fail(flag, spec, raw);
       return [lo, hi];
     }
+  }
+}
+
+/** A directory to write into: it is one and writable, or its nearest existing ancestor is (it will be created). */
+function checkWritableDir(flag: string, dir: string): void {
+  let p = path.resolve(dir);
+  while (!existsSync(p) && path.dirname(p) !== p) p = path.dirname(p);
+  const what = p === path.resolve(dir) ? `"${dir}"` : `"${dir}" (its parent ${p})`;
+  if (!statSync(p).isDirectory()) throw new UsageError(`${flag} ${what} is not a directory`);
+  try {
+    accessSync(p, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} ${what} is not writable`);
   }
 }
 

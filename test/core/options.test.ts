@@ -51,6 +51,9 @@ describe('option parsing', () => {
     const dir: OptionSpec = { type: 'string', default: '', meta: 'a directory', help: 'd' };
     expect(parseOptionValue('--cpu-prof', dir, '/tmp/x')).toBe('/tmp/x');
     expect(msg('--cpu-prof', dir, ' ')).toBe('--cpu-prof must be a directory, got " "');
+    const outDir: OptionSpec = { type: 'string', default: '', meta: 'a directory', dir: true, help: 'd' };
+    expect(parseOptionValue('--cpu-prof', outDir, '/tmp/conc-not-yet/profiles')).toBe('/tmp/conc-not-yet/profiles');
+    expect(msg('--cpu-prof', outDir, '/etc/hostname/x')).toBe('--cpu-prof "/etc/hostname/x" (its parent /etc/hostname) is not a directory');
   });
 
   it('maps camelCase keys to kebab-case flags and back', () => {

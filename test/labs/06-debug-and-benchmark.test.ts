@@ -7,7 +7,7 @@ import { histogramOf } from '../../labs/06-debug-and-benchmark/harness.js';
 import { findCycles } from '../../labs/06-debug-and-benchmark/lock-graph.js';
 import type { CpuProfile } from '../../labs/06-debug-and-benchmark/messages.js';
 import { profileProblems, selfTimes } from '../../labs/06-debug-and-benchmark/profile.js';
-import { runLab } from '../helpers/run-lab.js';
+import { runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
 
 type Report = import('../../src/core/report.js').Report;
@@ -174,13 +174,13 @@ describe('debug-and-benchmark: the lab', () => {
     expect(check?.ok, check?.detail).toBe(true);
   });
 
-  it('--cpu-prof on a path that cannot be a directory fails at once with a clear message', async () => {
+  it('--cpu-prof on a path that cannot be a directory is refused as bad input (exit 2, one line), before any work', async () => {
     const file = path.join(tmpDir(), 'a-file');
     writeFileSync(file, 'x');
-    const r = await runLab(6, ['--quick', '--cpu-prof', path.join(file, 'sub')]);
-    expect(r.status).toBe('error');
-    expect(r.error?.message).toMatch(/^--cpu-prof: cannot write profiles to ".*sub": it \(or a parent\) is not a directory/);
-    expect(r.durationMs).toBeLessThan(1000);
+    const r = await runCli(['lab', '6', '--quick', '--cpu-prof', path.join(file, 'sub')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(/^conc: --cpu-prof ".*sub" \(its parent .*a-file\) is not a directory$/);
     expect(existsSync(path.join(file, 'sub'))).toBe(false);
   });
 });
