@@ -12,5 +12,8 @@ try {
   process.exit(1);
 }
 const code = await main(process.argv.slice(2));
-// Let stdout drain (a pipe to a slow reader) before leaving.
-process.stdout.write('', () => process.exit(code));
+// Let stdout drain (a pipe to a slow reader) before leaving. If a lab's thread
+// is stuck in native code, process.exit would wait for it forever: leave
+// through the hard exit instead (src/hosts/hard-exit.ts).
+const { stuckThreads, hardExit } = await import('../dist/src/hosts/hard-exit.js');
+process.stdout.write('', () => (stuckThreads() > 0 ? hardExit(code) : process.exit(code)));

@@ -1,8 +1,12 @@
 /**
  * SIGINT/SIGTERM while a lab runs: the first one aborts the lab (its host
  * kills what it started, the report says "interrupted", exit 130); a second
- * one leaves at once (the exit hook in hosts/run-lab.ts still kills children).
+ * one leaves at once, through the hard exit (process.exit would wait for a
+ * thread stuck in native code; the exit hook in hosts/run-lab.ts still kills
+ * children).
  */
+import { hardExit } from '../hosts/hard-exit.js';
+
 export function installSignals(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   let count = 0;
@@ -11,7 +15,10 @@ export function installSignals(): { signal: AbortSignal; dispose(): void } {
     if (count === 1) {
       process.stderr.write(`\nconc: ${sig}: stopping the lab…\n`);
       controller.abort(new Error(sig));
-    } else process.exit(130);
+    } else {
+      process.emit('exit', 130); // the hosts' exit hook kills what the lab started
+      void hardExit(130);
+    }
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

@@ -11,6 +11,7 @@ import type { AnyLab } from '../core/lab.js';
 import { REPORT_SCHEMA, type HostKind, type Report, type Status } from '../core/report.js';
 import { machine } from '../measure/machine.js';
 import type { LabStart, LabToHost } from './messages.js';
+import { markStuckThread } from './hard-exit.js';
 import { isAlive, killGroup } from './tracker.js';
 
 export interface HostRun {
@@ -71,7 +72,8 @@ interface Handle {
   post(m: unknown): void;
   on(f: (m: LabToHost) => void): void;
   onEnd(f: (why: string) => void): void;
-  kill(): Promise<void>;
+  /** Stop the lab's thread or process; false when it could not be stopped. */
+  kill(): Promise<boolean>;
 }
 
 function startWorker(log: NodeJS.WritableStream): Handle {
@@ -88,7 +90,9 @@ function startWorker(log: NodeJS.WritableStream): Handle {
       w.once('exit', (code) => f(`the lab's worker exited with code ${code} before sending its report`));
     },
     kill: async () => {
-      if (!exited) await Promise.race([w.terminate().then(() => exit), new Promise((r) => setTimeout(r, 2000))]);
+      // terminate() stops JavaScript; a thread stuck in native code outlives it.
+      if (!exited) await Promise.race([w.terminate().then(() => exit), new Promise((r) => setTimeout(r, 2000).unref())]);
+      return exited;
     },
   };
 }
@@ -114,7 +118,7 @@ function startProcess(log: NodeJS.WritableStream): Handle {
       c.once('exit', (code, sig) => f(`the lab's process exited (${sig ?? `code ${code}`}) before sending its report`));
     },
     kill: async () => {
-      if (pid === undefined) return;
+      if (pid === undefined) return true;
       if (c.exitCode === null && c.signalCode === null) {
         killGroup(pid, 'SIGTERM');
         const t = setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
@@ -124,6 +128,7 @@ function startProcess(log: NodeJS.WritableStream): Handle {
       // Anything left in the group (grandchildren) goes too.
       killGroup(pid, 'SIGKILL');
       livePids.delete(pid);
+      return true;
     },
   };
 }
@@ -207,15 +212,20 @@ export async function runInHost(run: HostRun): Promise<Report> {
     report = await result;
   } catch (e) {
     report = fallbackReport(run, 'error', toSerializedError(e).message, Date.now() - t0);
-  } finally {
-    clearTimeout(timer);
-    clearTimeout(readyTimer);
-    run.signal?.removeEventListener('abort', onAbort);
-    await h.kill();
-    for (const pid of childPids) {
-      if (isAlive(pid)) killGroup(pid, 'SIGKILL');
-      livePids.delete(pid);
-    }
+  }
+  clearTimeout(timer);
+  clearTimeout(readyTimer);
+  run.signal?.removeEventListener('abort', onAbort);
+  if (!(await h.kill())) {
+    markStuckThread();
+    report.notes.push(
+      "the lab's worker thread did not stop within 2 s of terminate(): it is stuck in native code, which terminate() " +
+        'cannot interrupt; conc ends its own process to be rid of it',
+    );
+  }
+  for (const pid of childPids) {
+    if (isAlive(pid)) killGroup(pid, 'SIGKILL');
+    livePids.delete(pid);
   }
   return report;
 }

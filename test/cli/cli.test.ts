@@ -185,6 +185,16 @@ describe('running a lab', () => {
     expect(isRunning(pids.host)).toBe(false);
   });
 
+  it('exits 3 on --timeout even when the lab is stuck in native code that terminate() cannot stop', async () => {
+    const r = await runCli(['lab', '5', '--timeout', '1', '--json'], { env: { CONC_LABS_DIR: path.join(ROOT, 'test/fixtures/labs-stuck') }, timeoutMs: 20_000 });
+    const doc = JSON.parse(r.stdout) as { status: string; notes: string[]; error?: { message: string } };
+    if (doc.status === 'error') return; // this Node throws where Node 20 spins: nothing gets stuck to test
+    expect(r.code).toBe(3);
+    expect(r.ms).toBeLessThan(8000);
+    expect(doc.status).toBe('timeout');
+    expect(doc.notes.join(' ')).toMatch(/did not stop within 2 s of terminate\(\)/);
+  });
+
   it.each(['SIGINT', 'SIGTERM'] as const)('exits 130 on %s and leaves no process', async (sig) => {
     const pidFile = path.join(tmp, `int-pids-${sig}.json`);
     let cliPid = 0;
