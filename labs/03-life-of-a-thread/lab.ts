@@ -2,7 +2,7 @@ import { defineLab } from '../../src/core/lab.js';
 import { median } from '../../src/measure/stats.js';
 import * as L from './lifecycle.js';
 import { THROWN_MESSAGE } from './messages.js';
-import { BUSY_SHARE, calibrateIterations, isQuiet, runPool, waveTolerance, waveVerdict, type PoolRow } from './pool.js';
+import { BUSY_SHARE, calibrateIterations, isQuiet, runPool, usableRounds, waveTolerance, waveVerdict, type PoolRow } from './pool.js';
 import { startupSamples } from './startup.js';
 import { eventTable, poolTable, startupTable, threadTable, unrefTable } from './tables.js';
 import { countThreads, hasProcTasks } from './threads.js';
@@ -156,7 +156,7 @@ export default defineLab({
         ctx.progress(`libuv pool: size ${n}, round ${r + 1} of ${o.rounds}`, (i * o.rounds + r) / (o.poolSizes.length * o.rounds));
         runs.push(await runPool(ctx, n, o.tasks, iterations, wait + 10 * o.tasks * o.callMs));
       }
-      const row: PoolRow = { poolSize: n, runs, expected: Math.ceil(o.tasks / n), tolerance: waveTolerance(n, cores, runs.filter(isQuiet).length) };
+      const row: PoolRow = { poolSize: n, runs, expected: Math.ceil(o.tasks / n), tolerance: waveTolerance(n, cores, usableRounds(runs, n, o.tasks, cores).length) };
       rows.push(row);
       const variant = { pool: n, tasks: o.tasks, callMs: o.callMs };
       ctx.metric({ name: 'pbkdf2 batch', unit: 'ms', better: 'lower', variant, samples: runs.map((x) => x.doneMs) });

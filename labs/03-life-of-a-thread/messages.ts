@@ -60,6 +60,8 @@ export interface PoolReport {
   completions: number[];
   /** CPU time other processes used while the calls ran (from /proc/stat), ms; null without /proc. */
   othersCpuMs: number | null;
+  /** CPU time this process (its pool threads) used while the calls ran, ms. */
+  ownCpuMs: number;
   /** CPUs that /proc/stat counts. */
   cpus: number;
 }

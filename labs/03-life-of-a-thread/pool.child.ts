@@ -53,8 +53,9 @@ const own0 = ownCpuMs();
 const t0 = performance.now();
 const completions = await Promise.all(Array.from({ length: tasks }, () => call(iterations).then(() => performance.now() - t0)));
 const busy1 = machineBusyMs();
+const ownBatchMs = ownCpuMs() - own0;
 // Busy time of the whole machine, less this process's own: what everything else took meanwhile.
-const othersCpuMs = busy0 === null || busy1 === null ? null : Math.max(0, busy1 - busy0 - (ownCpuMs() - own0));
+const othersCpuMs = busy0 === null || busy1 === null ? null : Math.max(0, busy1 - busy0 - ownBatchMs);
 
 const r: PoolReport = {
   type: 'pool-report',
@@ -62,6 +63,7 @@ const r: PoolReport = {
   singleMs,
   completions,
   othersCpuMs,
+  ownCpuMs: ownBatchMs,
   cpus: os.cpus().length,
 };
 process.send?.(r, () => process.disconnect());

@@ -120,16 +120,47 @@ export interface PoolRow {
 
 export const sharePct = (x: PoolRun): string => (x.othersShare === null ? '?' : `${Math.round(x.othersShare * 100)}%`);
 
-/** The wave check of one pool size over its quiet rounds; a skip (with the measured load) when no round was quiet. */
+/**
+ * A round slower than this many times the model's duration is left out: its
+ * pool threads did not get the cores the model gives them (a vCPU the host
+ * shares runs a thread slow, with no other load visible in the guest), and
+ * a slow thread drifts behind and splits waves (seen here: 4, 5, 6 waves for
+ * ceil(8/2) with rounds 1.0x, 1.2x and 1.3x the model).
+ */
+export const SLOW_ROUND = 1.15;
+
+/** Calls' time the batch should take: ceil(k/n) waves, each n/cores calls long when n > cores. */
+export const modelCalls = (n: number, tasks: number, cores: number): number =>
+  Math.ceil(tasks / n) * Math.max(1, Math.min(n, tasks) / cores);
+
+/**
+ * Slowed, not wrong: the batch took over SLOW_ROUND x the model while the pool
+ * kept its min(n, cores) cores busy (CPU time over wall time). A pool that
+ * really ran fewer threads is slow with fewer cores busy, and is still checked.
+ */
+const isSlow = (x: PoolRun, n: number, tasks: number, cores: number): boolean =>
+  x.doneMs / x.singleMs > SLOW_ROUND * modelCalls(n, tasks, cores) && x.ownCpuMs / x.doneMs >= 0.8 * Math.min(n, tasks, cores);
+
+/** The rounds a wave count can be read from: no other load, and the pool got its cores. */
+export function usableRounds(runs: readonly PoolRun[], n: number, tasks: number, cores: number): PoolRun[] {
+  return runs.filter((x) => isQuiet(x) && !isSlow(x, n, tasks, cores));
+}
+
+/** The wave check of one pool size over its usable rounds; a skip (with the measurements) when there is none. */
 export function waveVerdict(row: PoolRow, tasks: number, cores: number): { name: string; ok: boolean; detail: string; skip?: string } {
   const { poolSize: n, runs, expected, tolerance } = row;
   const name = `waves for pool size ${n}: ceil(${tasks}/${n}) = ${expected}${tolerance ? ` ±${tolerance}` : ''}`;
-  const quiet = runs.filter(isQuiet);
+  const model = modelCalls(n, tasks, cores);
   const busy = runs.filter((x) => !isQuiet(x));
+  const slow = runs.filter((x) => isQuiet(x) && isSlow(x, n, tasks, cores));
+  const quiet = usableRounds(runs, n, tasks, cores);
+  const callsOf = (xs: PoolRun[]): string => xs.map((x) => (x.doneMs / x.singleMs).toFixed(1)).join(', ');
   if (quiet.length === 0) {
-    const skip =
-      `other processes used ${busy.map(sharePct).join(', ')} of the CPU during the calls (limit ${BUSY_SHARE * 100}%): ` +
-      'the pool threads did not have the cores, so waves cannot show';
+    const skip = busy.length
+      ? `other processes used ${busy.map(sharePct).join(', ')} of the CPU during the calls (limit ${BUSY_SHARE * 100}%): ` +
+        'the pool threads did not have the cores, so waves cannot show'
+      : `in every round the pool threads got less than the cores: all done after ${callsOf(slow)} calls' time against ` +
+        `${model.toFixed(1)} (limit ${SLOW_ROUND}x), so a slowed thread drifts and its waves cannot be counted`;
     return { name, ok: false, detail: '', skip };
   }
   const counts = quiet.map((x) => x.waves.length);
@@ -137,10 +168,15 @@ export function waveVerdict(row: PoolRow, tasks: number, cores: number): { name:
   const detail =
     `waves per round: ${counts.join(', ')} (sizes ${quiet.map((x) => x.waves.join('+')).join('; ')}); ` +
     `a gap > half a call alone (${half.toFixed(1)} ms) starts a wave; ` +
-    (tolerance ? `${n} threads > ${cores} cores share them, so ±${tolerance}` : `${n} threads <= ${cores} cores, so exact`) +
-    `; all done after ${quiet.map((x) => (x.doneMs / x.singleMs).toFixed(1)).join(', ')} calls' time ` +
-    `(ceil(k/n) x max(1, min(n, k)/cores) = ${(expected * Math.max(1, Math.min(n, tasks) / cores)).toFixed(1)})` +
-    (busy.length ? `; ${busy.length} busy round(s) left out (others' CPU ${busy.map(sharePct).join(', ')})` : '');
+    (!tolerance
+      ? `${n} threads <= ${cores} cores and ${quiet.length} rounds, so exact`
+      : n > cores
+        ? `${n} threads > ${cores} cores share them, so ±${tolerance}`
+        : `only ${quiet.length} usable round(s) to take the median of, so ±${tolerance}`) +
+    `; all done after ${callsOf(quiet)} calls' time ` +
+    `(ceil(k/n) x max(1, min(n, k)/cores) = ${model.toFixed(1)})` +
+    (busy.length ? `; ${busy.length} busy round(s) left out (others' CPU ${busy.map(sharePct).join(', ')})` : '') +
+    (slow.length ? `; ${slow.length} slow round(s) left out (all done after ${callsOf(slow)} calls' time, over ${SLOW_ROUND}x the model)` : '');
   // The median round: one round whose slow thread split a wave does not decide alone.
   const mid = [...counts].sort((a, b) => a - b)[Math.floor((counts.length - 1) / 2)] ?? NaN;
   if (n > cores)

@@ -65,12 +65,14 @@ describe('wave counting', () => {
     expect(waveTolerance(2, 2, 1)).toBe(1);
   });
 
-  const run = (completions: number[], othersShare: number | null): PoolRun => ({
+  // coresBusy: CPU time over wall time of the batch (2: both pool threads ran throughout).
+  const run = (completions: number[], othersShare: number | null, coresBusy = 2): PoolRun => ({
     type: 'pool-report',
     poolSize: 2,
     singleMs: 50,
     completions,
     othersCpuMs: null,
+    ownCpuMs: coresBusy * Math.max(...completions),
     cpus: 2,
     waves: countWaves(completions, 25),
     doneMs: Math.max(...completions),
@@ -80,13 +82,23 @@ describe('wave counting', () => {
 
   it('checks quiet rounds, fails a wrong count, and skips when every round was busy', () => {
     expect(waveVerdict(row([run([50, 52, 100, 103], 0.02)]), 4, 2)).toMatchObject({ ok: true });
-    expect(waveVerdict(row([run([50, 100, 150, 200], 0.02)]), 4, 2)).toMatchObject({ ok: false });
+    expect(waveVerdict(row([run([50, 100, 150, 200], 0.02, 1)]), 4, 2)).toMatchObject({ ok: false });
     expect(waveVerdict(row([run([50, 100, 150, 200], 0.02), run([50, 52, 100, 101], 0.5)]), 4, 2).ok).toBe(false);
     // The median of the quiet rounds decides: one split wave among three rounds does not.
-    const split = run([50, 52, 100, 160], 0.02);
+    const split = run([50, 80, 110, 112], 0.02); // 3 waves, at full speed (2.24 calls against 2)
     const good = run([50, 52, 100, 103], 0.02);
     expect(waveVerdict(row([split, good, good]), 4, 2).ok).toBe(true);
     expect(waveVerdict(row([split, split, good]), 4, 2).ok).toBe(false);
+    // A round over 1.15x the model's time did not get its cores: left out, and said.
+    const slow = run([50, 52, 100, 160], 0.02); // 160 ms = 3.2 calls against 2
+    const v = waveVerdict(row([slow, good]), 4, 2);
+    expect(v.ok).toBe(true);
+    expect(v.detail).toMatch(/1 slow round\(s\) left out/);
+    expect(waveVerdict(row([slow]), 4, 2).skip).toMatch(/got less than the cores/);
+    // Slow with one core busy is a pool that ran one thread: not excused, it fails.
+    const oneThread = waveVerdict(row([run([50, 100, 150, 200], 0.02, 1)]), 4, 2);
+    expect(oneThread.ok).toBe(false);
+    expect(oneThread.skip).toBeUndefined();
     // More pool threads than cores: the waves blur; said as a skip with the figures, never passed.
     const over = waveVerdict({ ...row([good, good, good]), poolSize: 4, tolerance: 1 }, 4, 2);
     expect(over.ok).toBe(false);
