@@ -43,7 +43,7 @@ export default defineLab({
     increments: { type: 'integer', default: 5_000_000, min: 1000, max: 100_000_000, help: 'increments per worker in the false-sharing runs' },
     incrementOp: { type: 'choice', default: 'both', choices: ['atomics', 'plain', 'both'], help: 'how the false-sharing workers increment: Atomics.add, a plain store, or both' },
   },
-  quick: { work: 50, increments: 1_000_000 },
+  quick: { work: 100, increments: 1_000_000 },
   repeat: { default: 7, quick: 5 },
   warmup: { default: 1, quick: 1 },
   timeout: 180,
