@@ -16,7 +16,13 @@ const LOW = 20_000;
 const HIGH = 100_000_000;
 /** Thresholds of the timing checks, stated in their details. */
 const ASYNC_CPU_MAX = 1.25;
-const THREADS_CPU_MIN = 1.3;
+/**
+ * k threads must beat one by this much, with the low end of the speedup's range above 1 (faster
+ * beyond the noise). Threads that ran one after another measure about 1x or less; 2 free cores
+ * reach 1.7-2x here, but this VM's vCPUs at times run at 0.75 of a core each with nothing else
+ * visible (1.20x measured with 1.32x CPU inflation), so the bar sits well below the ideal.
+ */
+const THREADS_CPU_MIN = 1.15;
 const ASYNC_IO_MIN = 2;
 
 const lab = defineLab({
@@ -151,7 +157,7 @@ async function cpuWorkload(ctx: Ctx, k: number, threadStartMs: number): Promise<
       `async ${async.ratio.toFixed(2)}x sequential (needs < ${ASYNC_CPU_MAX}x): ` +
         'one thread computes one number at a time however the work is scheduled',
     );
-  threadsCheck(ctx, (sp[2] as Speedup).ratio, ms[0] as Measured, ms[2] as Measured, threadStartMs);
+  threadsCheck(ctx, sp[2] as Speedup, ms[0] as Measured, ms[2] as Measured, threadStartMs);
   return sp;
 }
 
@@ -208,7 +214,8 @@ async function ioWorkload(ctx: Ctx, k: number): Promise<Speedup[]> {
 }
 
 /** k threads beat sequential on the CPU workload, where the machine and the sizes allow it to show. */
-function threadsCheck(ctx: Ctx, ratio: number, seq: Measured, threads: Measured, threadStartMs: number): void {
+function threadsCheck(ctx: Ctx, speedup: Speedup, seq: Measured, threads: Measured, threadStartMs: number): void {
+  const ratio = speedup.ratio;
   const { workers: k, fresh } = ctx.options;
   const seqMs = median(seq.wall);
   const cores = ctx.machine.effectiveCores;
@@ -242,8 +249,9 @@ function threadsCheck(ctx: Ctx, ratio: number, seq: Measured, threads: Measured,
   else
     ctx.check(
       name,
-      ratio >= THREADS_CPU_MIN,
-      `${k} threads ${ratio.toFixed(2)}x sequential (needs >= ${THREADS_CPU_MIN}x on ${cores} cores; ` +
+      ratio >= THREADS_CPU_MIN && speedup.low > 1,
+      `${k} threads ${ratio.toFixed(2)}x sequential, range ${speedup.low.toFixed(2)}-${speedup.high.toFixed(2)}x ` +
+        `(needs >= ${THREADS_CPU_MIN}x with the range above 1, on ${cores} cores; ` +
         `the ideal is ${best.toFixed(2)}x${fresh ? ' with start-up' : ''}, less cold JIT, messages and other load). ` +
         // What tells a crowded machine from a lab that does not run in parallel: how many cores
         // the threads kept busy, and whether the same work cost them more CPU than it cost one thread.
