@@ -8,7 +8,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Worker } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
-import { nextMessage, waitForExit } from '../../src/hosts/wait.js';
 import { msSince } from '../../src/measure/sample.js';
 import { isReady, isResult, type Job, type ResultMessage, type ToTask } from './messages.js';
 import { addHash } from './checksum.js';
@@ -48,7 +47,7 @@ export class Crew {
   static async start(ctx: LabContext<unknown>, vehicle: Vehicle, k: number): Promise<Crew> {
     const tasks = Array.from({ length: k }, () => startTask(ctx, vehicle));
     await Promise.all(
-      tasks.map((t, i) => nextMessage(t, START_MS, `${vehicle} ${i + 1} to start`, isReady, ctx.signal)),
+      tasks.map((t, i) => ctx.nextMessage(t, START_MS, `${vehicle} ${i + 1} to start`, isReady)),
     );
     return new Crew(ctx, vehicle, tasks);
   }
@@ -59,7 +58,7 @@ export class Crew {
     const results = await Promise.all(
       this.tasks.map((t, i) => {
         const what = `${this.vehicle} ${i + 1} to finish its share`;
-        const answer = nextMessage<ResultMessage>(t, timeoutMs, what, isResult, this.ctx.signal);
+        const answer = this.ctx.nextMessage<ResultMessage>(t, timeoutMs, what, isResult);
         post(t, { type: 'job', job: jobs[i] as Job });
         return answer;
       }),
@@ -77,7 +76,7 @@ export class Crew {
     await Promise.all(
       this.tasks.map((t, i) => {
         post(t, { type: 'quit' });
-        return waitForExit(t, EXIT_MS, `${this.vehicle} ${i + 1} to exit`);
+        return this.ctx.waitForExit(t, EXIT_MS, `${this.vehicle} ${i + 1} to exit`);
       }),
     );
   }

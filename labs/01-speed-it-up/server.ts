@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { withTimeout } from '../../src/hosts/wait.js';
+import { withTimeout } from '../../src/core/wait.js';
 
 export interface DelayServer {
   baseUrl: string;

@@ -6,7 +6,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
-import { nextMessage } from '../../src/hosts/wait.js';
 import { ratioOfMedians } from '../../src/measure/stats.js';
 import { Barrier } from '../../src/sync/barrier.js';
 import type { HammerInit, HammerReply, HammerRequest, IncrementOp } from './messages.js';
@@ -42,7 +41,7 @@ export async function falseSharing(
   const init: HammerInit = { counters, barrier: Barrier.create(2).handle() };
   const url = new URL('./hammer.worker.js', import.meta.url);
   const workers: Worker[] = [ctx.worker(url, { workerData: init }), ctx.worker(url, { workerData: init })];
-  await Promise.all(workers.map((w, i) => nextMessage(w, REPLY_MS, `hammer worker ${i} ready`, (m) => (m as HammerReply).type === 'ready', ctx.signal)));
+  await Promise.all(workers.map((w, i) => ctx.nextMessage(w, REPLY_MS, `hammer worker ${i} ready`, (m) => (m as HammerReply).type === 'ready')));
 
   let id = 0;
   const result: FalseSharingResult = { exact: true, runs: 0, total: 0 };
@@ -51,7 +50,7 @@ export async function falseSharing(
     const index = [0, distance / 4];
     const runId = id++;
     const replies = workers.map((w, i) => {
-      const p = nextMessage<HammerReply>(w, REPLY_MS, `hammer worker ${i}`, (m) => (m as { id?: number }).id === runId, ctx.signal);
+      const p = ctx.nextMessage<HammerReply>(w, REPLY_MS, `hammer worker ${i}`, (m) => (m as { id?: number }).id === runId);
       w.postMessage({ type: 'hammer', id: runId, index: index[i] as number, increments: opts.increments, op } satisfies HammerRequest);
       return p;
     });

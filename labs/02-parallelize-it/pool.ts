@@ -5,11 +5,10 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
-import { nextMessage } from '../../src/hosts/wait.js';
 import { addSums } from './kernel.js';
 import type { WorkInit, WorkReply, WorkRequest } from './messages.js';
 
-type Ctx = Pick<LabContext<unknown>, 'worker' | 'signal'>;
+type Ctx = Pick<LabContext<unknown>, 'worker' | 'nextMessage'>;
 
 /** Bound on one reply: generous for a loaded machine, short of the lab's --timeout. */
 const REPLY_MS = 60_000;
@@ -28,7 +27,7 @@ export class WorkPool {
     const url = new URL('./work.worker.js', import.meta.url);
     const workers = Array.from({ length: size }, () => ctx.worker(url, { workerData: init }));
     await Promise.all(
-      workers.map((w, i) => nextMessage(w, REPLY_MS, `work worker ${i} ready`, (m) => (m as WorkReply).type === 'ready', ctx.signal)),
+      workers.map((w, i) => ctx.nextMessage(w, REPLY_MS, `work worker ${i} ready`, (m) => (m as WorkReply).type === 'ready')),
     );
     return new WorkPool(ctx, workers, performance.now() - t0);
   }
@@ -42,12 +41,11 @@ export class WorkPool {
     const w = this.workers[i];
     if (!w) throw new RangeError(`no worker ${i} in a pool of ${this.workers.length}`);
     const id = this.nextId++;
-    const reply = nextMessage<WorkReply & { type: 'done' }>(
+    const reply = this.ctx.nextMessage<WorkReply & { type: 'done' }>(
       w,
       REPLY_MS,
       `work worker ${i} (units ${from}-${to})`,
       (m) => (m as WorkReply).type === 'done' && (m as { id: number }).id === id,
-      this.ctx.signal,
     );
     w.postMessage({ type: 'work', id, from, to } satisfies WorkRequest);
     const r = await reply;

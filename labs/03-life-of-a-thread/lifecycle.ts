@@ -6,7 +6,6 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
 import type { TimelineChart } from '../../src/core/report.js';
-import { withTimeout } from '../../src/hosts/wait.js';
 import { epochNow, type LifecycleData, type UnrefReport, type WorkerMsg } from './messages.js';
 
 export const WORKER_URL = new URL('./lifecycle.worker.js', import.meta.url);
@@ -91,7 +90,7 @@ export async function runWorkerLifecycle(ctx: LabContext<unknown>, s: Scenario, 
     }),
   );
   try {
-    life.exitCode = await withTimeout(exited, timeoutMs, `the ${s.lane} worker's exit`, ctx.signal);
+    life.exitCode = await ctx.withTimeout(exited, timeoutMs, `the ${s.lane} worker's exit`);
   } finally {
     clearTimeout(killTimer);
   }
@@ -119,7 +118,7 @@ export async function runUnrefChild(
       resolve(code ?? sig ?? 'unknown');
     }),
   );
-  life.exitCode = await withTimeout(exited, timeoutMs, `the ${lane} child's exit`, ctx.signal);
+  life.exitCode = await ctx.withTimeout(exited, timeoutMs, `the ${lane} child's exit`);
   return life;
 }
 

@@ -6,7 +6,6 @@
  */
 import { pbkdf2Sync } from 'node:crypto';
 import type { LabContext } from '../../src/core/lab.js';
-import { nextMessage, waitForExit } from '../../src/hosts/wait.js';
 import type { PoolReport } from './messages.js';
 
 const POOL_CHILD_URL = new URL('./pool.child.js', import.meta.url);
@@ -104,9 +103,9 @@ async function runPoolChild(
   const child = ctx.fork(POOL_CHILD_URL, [String(tasks), String(iterations)], {
     env: { ...process.env, UV_THREADPOOL_SIZE: String(poolSize) },
   });
-  const exit = waitForExit(child, timeoutMs, `pool child (size ${poolSize})`);
+  const exit = ctx.waitForExit(child, timeoutMs, `pool child (size ${poolSize})`);
   exit.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-  const report = await nextMessage<PoolReport>(child, timeoutMs, `pool child (size ${poolSize})`, undefined, ctx.signal);
+  const report = await ctx.nextMessage<PoolReport>(child, timeoutMs, `pool child (size ${poolSize})`);
   await exit;
   return report;
 }

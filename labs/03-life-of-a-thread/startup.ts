@@ -4,7 +4,6 @@
  * (the moment it can do work), and until it has exited again.
  */
 import type { LabContext } from '../../src/core/lab.js';
-import { nextMessage, waitForExit } from '../../src/hosts/wait.js';
 import { WORKER_URL } from './lifecycle.js';
 import type { LifecycleData } from './messages.js';
 
@@ -21,9 +20,9 @@ async function once(ctx: LabContext<unknown>, kind: 'thread' | 'process', timeou
   const t0 = performance.now();
   const data: LifecycleData = { mode: 'normal', workMs: 0 };
   const src = kind === 'thread' ? ctx.worker(WORKER_URL, { workerData: data }) : ctx.fork(HELLO_CHILD_URL);
-  const exit = waitForExit(src, timeoutMs, `${kind} start-up probe's exit`);
+  const exit = ctx.waitForExit(src, timeoutMs, `${kind} start-up probe's exit`);
   exit.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-  await nextMessage(src, timeoutMs, `${kind} start-up probe's hello`, undefined, ctx.signal);
+  await ctx.nextMessage(src, timeoutMs, `${kind} start-up probe's hello`);
   const start = performance.now() - t0;
   await exit;
   return [start, performance.now() - t0];

@@ -6,7 +6,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
-import { nextMessage, withTimeout } from '../../src/hosts/wait.js';
 import { WORKER_URL } from './lifecycle.js';
 import type { LifecycleData } from './messages.js';
 
@@ -39,12 +38,12 @@ export async function countThreads(ctx: LabContext<unknown>, k: number, timeoutM
     const w = ctx.worker(WORKER_URL, { workerData: data });
     workers.push(w);
     // Its hello means its thread exists and runs JavaScript.
-    await nextMessage(w, timeoutMs, `worker ${i}'s hello`, undefined, ctx.signal);
+    await ctx.nextMessage(w, timeoutMs, `worker ${i}'s hello`);
     steps.push({ stage: `after start ${i}`, live: i, threads: osThreads() });
   }
   for (let i = workers.length - 1; i >= 0; i--) {
     // terminate() resolves once the thread has been joined, so the count is settled.
-    await withTimeout((workers[i] as Worker).terminate(), timeoutMs, `terminating worker ${i + 1}`, ctx.signal);
+    await ctx.withTimeout((workers[i] as Worker).terminate(), timeoutMs, `terminating worker ${i + 1}`);
     steps.push({ stage: `after stop ${workers.length - i}`, live: i, threads: osThreads() });
   }
   return steps;

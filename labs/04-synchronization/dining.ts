@@ -10,7 +10,6 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
-import { sleep } from '../../src/hosts/wait.js';
 import { findCycle, sameCycle, type CycleStep, type Snapshot } from './deadlock.js';
 import type { DineReply, DineRequest, Strategy } from './messages.js';
 import { DiningTable, EV, logCapacity, type LogEntry } from './table.js';
@@ -141,7 +140,7 @@ export async function dine(
     });
     for (const t0 = Date.now(); s.attached() < n && replies.size === 0; ) {
       if (Date.now() - t0 > ATTACH_TIMEOUT_MS) throw new Error(`only ${s.attached()} of ${n} philosophers sat down`);
-      await sleep(2, ctx.signal);
+      await ctx.sleep(2);
     }
     const epoch = performance.timeOrigin + performance.now();
     s.setEpoch(epoch);
@@ -156,7 +155,7 @@ export async function dine(
     let cycleSince = 0;
     let shownAt = 0;
     while (replies.size < n) {
-      await sleep(WATCH_MS, ctx.signal);
+      await ctx.sleep(WATCH_MS);
       const now = elapsed();
       const c = s.cursor();
       if (c !== cursor) {
@@ -188,7 +187,7 @@ export async function dine(
       const stopAt = performance.now();
       s.stop.set();
       for (const b of s.bells) b.set();
-      while (replies.size < n && performance.now() - stopAt < STOP_GRACE_MS) await sleep(5, ctx.signal);
+      while (replies.size < n && performance.now() - stopAt < STOP_GRACE_MS) await ctx.sleep(5);
       done.stopMs = performance.now() - stopAt;
       const stuck = workers.filter((_, i) => !replies.has(i));
       done.terminated = stuck.length;

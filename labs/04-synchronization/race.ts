@@ -5,7 +5,6 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
-import { nextMessage } from '../../src/hosts/wait.js';
 import { Barrier } from '../../src/sync/barrier.js';
 import { Mutex } from '../../src/sync/mutex.js';
 import { RACE_METHODS, type RaceMethod, type RaceReply, type RaceRequest } from './messages.js';
@@ -66,7 +65,7 @@ export async function runRace(
         startAt: performance.timeOrigin + performance.now() + START_DELAY_MS,
       };
       const replies = racers.map((w) =>
-        nextMessage<RaceReply>(w, RUN_TIMEOUT_MS, `racer (${r.method})`, (m) => (m as RaceReply).kind === 'raced', ctx.signal),
+        ctx.nextMessage<RaceReply>(w, RUN_TIMEOUT_MS, `racer (${r.method})`, (m) => (m as RaceReply).kind === 'raced'),
       );
       for (const w of racers) w.postMessage(req);
       const got = await Promise.all(replies);

@@ -6,7 +6,7 @@
  * `new Worker` in the benchmark).
  */
 import type { TransferListItem, Worker } from 'node:worker_threads';
-import { nextMessage } from '../../src/hosts/wait.js';
+import { nextMessage } from '../../src/core/wait.js';
 import type { Job, Reply, Result } from './messages.js';
 
 export type Spawn = (url: URL) => Worker;
@@ -38,7 +38,7 @@ export class Endpoints {
     for (let i = 0; i < n; i++) {
       const w = spawn(url);
       workers.push(w);
-      online.push(nextMessage(w, callMs, `endpoint ${i} start`, (m) => isReply(m) && m.type === 'online', signal));
+      online.push(nextMessage(w, callMs, `endpoint ${i} start`, { pred: (m) => isReply(m) && m.type === 'online', signal }));
     }
     await Promise.all(online);
     return new Endpoints(workers, callMs, signal);
@@ -56,8 +56,8 @@ export class Endpoints {
     const id = this.nextId++;
     const mine = (m: unknown): m is Reply => isReply(m) && 'id' in m && m.id === id;
     const what = `endpoint ${i}: ${job.type} job`;
-    const ready = nextMessage(w, this.callMs, `${what} (ready)`, (m) => mine(m), this.signal).then(() => undefined);
-    const done = nextMessage<Reply>(w, this.callMs, what, (m) => mine(m) && m.type !== 'ready', this.signal).then((m) => {
+    const ready = nextMessage(w, this.callMs, `${what} (ready)`, { pred: mine, signal: this.signal }).then(() => undefined);
+    const done = nextMessage<Reply>(w, this.callMs, what, { pred: (m) => mine(m) && m.type !== 'ready', signal: this.signal }).then((m) => {
       if (m.type === 'failed') throw new Error(`${what} failed: ${m.message}`);
       if (m.type !== 'done') throw new Error(`${what}: unexpected ${m.type} reply`);
       return m.result as R;

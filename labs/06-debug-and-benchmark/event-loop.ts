@@ -7,7 +7,6 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LabContext } from '../../src/core/lab.js';
-import { sleep } from '../../src/hosts/wait.js';
 import { linearFit, median } from '../../src/measure/stats.js';
 
 const RESOLUTION = 1;
@@ -36,9 +35,9 @@ export async function eventLoopDelay(ctx: LabContext<unknown>, blocks: readonly 
         const one = monitorEventLoopDelay({ resolution: RESOLUTION });
         one.enable();
         try {
-          await sleep(GAP_MS, ctx.signal);
+          await ctx.sleep(GAP_MS);
           block(b);
-          await sleep(GAP_MS, ctx.signal);
+          await ctx.sleep(GAP_MS);
         } finally {
           one.disable();
         }

@@ -5,7 +5,6 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
-import { nextMessage } from '../../src/hosts/wait.js';
 import { Mutex } from '../../src/sync/mutex.js';
 import { findCycles, type LockEdge } from './lock-graph.js';
 import type { LockOrderReply, LockOrderRun, LockOrderWorkerData } from './messages.js';
@@ -46,7 +45,7 @@ export async function lockOrder(ctx: LabContext<unknown>, holdMs: number): Promi
   for (const [pi, p] of PROGRAMS.entries()) {
     ctx.progress(`lock-order checker: ${p.name}`, pi / PROGRAMS.length);
     words.fill(0);
-    const replies = workers.map((w, i) => nextMessage<LockOrderReply>(w, 2 * WAIT_MS, `lock-order worker ${i}`, undefined, ctx.signal));
+    const replies = workers.map((w, i) => ctx.nextMessage<LockOrderReply>(w, 2 * WAIT_MS, `lock-order worker ${i}`));
     workers.forEach((w, i) => w.postMessage({ type: 'run', sequences: p.orders[i] ?? [] } satisfies LockOrderRun));
     const got = await Promise.all(replies);
     const errors = got.flatMap((g) => (g.type === 'error' ? [`worker ${g.id}: ${g.message}`] : []));

@@ -6,7 +6,6 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabContext } from '../../src/core/lab.js';
-import { nextMessage } from '../../src/hosts/wait.js';
 import type { CpuProfile, ProfileReply, ProfileRequest } from './messages.js';
 
 const PLANTED = [
@@ -111,7 +110,7 @@ export function profileProblems(doc: unknown): string[] {
 export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, dir: string): Promise<void> {
   ctx.progress('CPU profile of a worker', 0);
   const w = ctx.worker(new URL('./profile.worker.js', import.meta.url));
-  const reply = nextMessage<ProfileReply>(w, durationMs + 15_000, 'the profiling worker', undefined, ctx.signal);
+  const reply = ctx.nextMessage<ProfileReply>(w, durationMs + 15_000, 'the profiling worker');
   w.postMessage({ type: 'profile', durationMs, intervalUs: INTERVAL_US } satisfies ProfileRequest);
   const r = await reply;
   await w.terminate();

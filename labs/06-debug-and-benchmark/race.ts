@@ -9,7 +9,6 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
-import { nextMessage } from '../../src/hosts/wait.js';
 import { median } from '../../src/measure/stats.js';
 import { Barrier } from '../../src/sync/barrier.js';
 import { BANK_BYTES, bankViews, resetRun, resultOf, simulate, type RunConfig, type RunResult } from './bank.js';
@@ -55,7 +54,7 @@ export async function raceHunter(
     const t0 = performance.now();
     // Listen before posting, so no reply can slip past.
     const replies = workers.map((w, i) =>
-      nextMessage<RaceReply>(w, 2 * WAIT_MS, `race worker ${i} (seed ${seed})`, (m) => (m as RaceReply).seed === seed, ctx.signal),
+      ctx.nextMessage<RaceReply>(w, 2 * WAIT_MS, `race worker ${i} (seed ${seed})`, (m) => (m as RaceReply).seed === seed),
     );
     for (const w of workers) w.postMessage(msg);
     const got = await Promise.all(replies);

@@ -2,7 +2,7 @@
  * Builds the LabContext a lab's run() receives, and the report it fills.
  * Runs inside the lab's host (worker thread or child process), never in the CLI.
  */
-import type { AnyLab, LabContext, MetricInput } from './lab.js';
+import type { AnyLab, LabContext, LabResources, MetricInput } from './lab.js';
 import type { OptionTable, OptionValues } from './options.js';
 import { REPORT_SCHEMA, statusOf, type Check, type HostKind, type Report } from './report.js';
 import { toSerializedError } from './errors.js';
@@ -10,14 +10,14 @@ import { createRng } from './rng.js';
 import { machine } from '../measure/machine.js';
 import { sample } from '../measure/sample.js';
 import { summarize } from '../measure/stats.js';
-import type { Tracker } from '../hosts/tracker.js';
+import { nextMessage, sleep, waitForExit, withTimeout } from './wait.js';
 
 export interface ContextInit {
   lab: AnyLab;
   options: Record<string, unknown>;
   common: { quick: boolean; repeat: number; warmup: number; seed: number };
   host: HostKind;
-  tracker: Tracker;
+  tracker: LabResources;
   signal: AbortSignal;
   onProgress: (text: string, fraction?: number) => void;
 }
@@ -103,6 +103,10 @@ export function createContext(init: ContextInit): { ctx: AnyContext; report: Rep
     fork: (file, args, o) => tracker.fork(file, args, o),
     spawn: (cmd, args, o) => tracker.spawn(cmd, args, o),
     defer: (fn) => tracker.defer(fn),
+    nextMessage: (src, ms, what, pred) => nextMessage(src, ms, what, { pred, signal }),
+    waitForExit: (src, ms, what) => waitForExit(src, ms, what, { signal }),
+    withTimeout: (p, ms, what) => withTimeout(p, ms, what, { signal }),
+    sleep: (ms) => sleep(ms, { signal }),
   };
   return { ctx, report };
 }
@@ -111,6 +115,12 @@ export function createContext(init: ContextInit): { ctx: AnyContext; report: Rep
 export async function runLabHere(init: ContextInit): Promise<Report> {
   const { ctx, report } = createContext(init);
   const t0 = process.hrtime.bigint();
+  // On --timeout or Ctrl-C, clean up at once rather than when run() notices:
+  // run() may be waiting on a third-party pool that ignores the signal, and
+  // the host kills this thread or process after a short grace. Whatever run()
+  // was waiting on then rejects, and run() settles.
+  const onAbort = (): void => void init.tracker.cleanup();
+  init.signal.addEventListener('abort', onAbort, { once: true });
   try {
     await init.lab.run(ctx);
     report.status = statusOf(report.checks);
@@ -118,6 +128,7 @@ export async function runLabHere(init: ContextInit): Promise<Report> {
     report.error = toSerializedError(e);
     report.status = init.signal.aborted ? 'interrupted' : 'error';
   } finally {
+    init.signal.removeEventListener('abort', onAbort);
     await init.tracker.cleanup();
     report.durationMs = Number(process.hrtime.bigint() - t0) / 1e6;
   }

@@ -10,6 +10,7 @@ import type { Better, Chart, Check, Column, Cell, HostKind, Table, Variant } fro
 import type { Machine } from '../measure/machine.js';
 import type { Summary } from '../measure/stats.js';
 import type { Rng } from './rng.js';
+import type { Emitter } from './wait.js';
 
 export interface SampleOptions {
   /** Untimed runs first (default: ctx.warmup). */
@@ -76,8 +77,38 @@ export interface LabContext<V> {
   fork(file: URL, args?: readonly string[], opts?: ForkOptions): ChildProcess;
   /** Spawn any command (own process group) that is killed when the lab ends. */
   spawn(command: string, args?: readonly string[], opts?: SpawnOptions): ChildProcess;
-  /** Run fn at cleanup (close a server, remove a temp dir). Runs in reverse order. */
+  /**
+   * Run fn at cleanup: close a server, remove a temp dir, and above all tear
+   * down anything with threads or processes of its own that conc did not start
+   * (`ctx.defer(() => pool.destroy())` for a piscina pool). Deferred functions
+   * run in reverse order when run() settles, and at once on --timeout or
+   * Ctrl-C, before the lab's thread or process is killed.
+   */
   defer(fn: () => unknown): void;
+
+  // Bounded waits, bound to ctx.signal: each rejects when its time runs out,
+  // and with the signal's reason on --timeout or Ctrl-C.
+  /** The next message from a worker or child that satisfies pred; rejects first if it errors or exits. */
+  nextMessage<T = unknown>(src: Emitter, ms: number, what: string, pred?: (m: unknown) => boolean): Promise<T>;
+  /** The exit code (or signal name) of a worker or child, within ms. */
+  waitForExit(src: Emitter, ms: number, what: string): Promise<number | string>;
+  /** p, or a WaitTimeoutError naming `what` after ms. */
+  withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T>;
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * What a context needs from its host to start and clean up workers and
+ * processes: implemented by the hosts' Tracker, owned here so that core does
+ * not depend on hosts.
+ */
+export interface LabResources {
+  worker(file: URL, opts?: WorkerOptions): Worker;
+  fork(file: URL, args?: readonly string[], opts?: ForkOptions): ChildProcess;
+  spawn(command: string, args?: readonly string[], opts?: SpawnOptions): ChildProcess;
+  defer(fn: () => unknown): void;
+  /** Stop everything started and run the deferred functions; bounded, never throws; safe to call twice. */
+  cleanup(): Promise<void>;
 }
 
 export interface LabDefinition<O extends OptionTable = OptionTable> {

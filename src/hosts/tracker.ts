@@ -11,6 +11,7 @@
 import { fork, spawn, type ChildProcess, type ForkOptions, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { LabResources } from '../core/lab.js';
 
 export type PidListener = (pid: number, alive: boolean) => void;
 
@@ -36,11 +37,15 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export class Tracker {
+/** How long one deferred cleanup may take before the next one runs. */
+const DEFER_BOUND_MS = 1000;
+
+export class Tracker implements LabResources {
   private readonly workers = new Set<Worker>();
   private readonly children = new Set<ChildProcess>();
   private readonly deferred: (() => unknown)[] = [];
   private closed = false;
+  private cleaning: Promise<void> | null = null;
 
   constructor(
     private readonly onPid: PidListener = () => {},
@@ -73,6 +78,12 @@ export class Tracker {
   }
 
   defer(fn: () => unknown): void {
+    if (this.closed) {
+      // Registered after cleanup began (the lab made a pool while being
+      // cancelled): tear it down now.
+      void Promise.resolve().then(fn).catch(() => {});
+      return;
+    }
     this.deferred.push(fn);
   }
 
@@ -92,8 +103,19 @@ export class Tracker {
     if (this.closed) throw new Error('the lab has ended: no new workers or processes');
   }
 
-  /** Terminate everything still running, then run deferred cleanups. Bounded by graceMs + 1 s. */
-  async cleanup(): Promise<void> {
+  /**
+   * Stop everything still running and run the deferred cleanups (newest
+   * first). Workers are terminated and process groups sent SIGTERM at once,
+   * then the deferred functions run (each bounded by DEFER_BOUND_MS), then
+   * stragglers get SIGKILL after graceMs. Bounded by about graceMs + 1 s plus
+   * the deferred bounds; a second call waits for the first.
+   */
+  cleanup(): Promise<void> {
+    this.cleaning ??= this.doCleanup();
+    return this.cleaning;
+  }
+
+  private async doCleanup(): Promise<void> {
     this.closed = true;
     const waits: Promise<unknown>[] = [];
     for (const w of this.workers) waits.push(w.terminate().catch(() => {}));
@@ -116,13 +138,22 @@ export class Tracker {
         }),
       );
     }
-    await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, this.graceMs + 1000).unref())]);
     for (const fn of this.deferred.splice(0).reverse()) {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await fn();
+        await Promise.race([
+          Promise.resolve().then(fn),
+          new Promise((r) => {
+            timer = setTimeout(r, DEFER_BOUND_MS);
+            timer.unref();
+          }),
+        ]);
       } catch {
         /* cleanup is best effort; the lab's result stands */
+      } finally {
+        clearTimeout(timer);
       }
     }
+    await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, this.graceMs + 1000).unref())]);
   }
 }

@@ -18,6 +18,7 @@ type RegMod = typeof import('../../src/core/registry.js');
 const { runInHost } = (await import(path.join(ROOT, 'dist/src/hosts/run-lab.js'))) as HostMod;
 const { loadRegistry, resolveLab } = (await import(path.join(ROOT, 'dist/src/core/registry.js'))) as RegMod;
 const reg = await loadRegistry();
+const poolReg = await loadRegistry(path.join(ROOT, 'test/fixtures/labs-pool'));
 
 function run(ref: string, host: 'worker' | 'process', extra: { timeoutMs?: number; signal?: AbortSignal; options?: Record<string, unknown> } = {}) {
   const e = resolveLab(reg, ref);
@@ -110,4 +111,33 @@ describe.each(['worker', 'process'] as const)('%s host', (host) => {
     expect(await gone(pids.child)).toBe(true);
     if (host === 'process') expect(await gone(pids.host)).toBe(true);
   });
+
+  it.each(['timeout', 'interrupt'] as const)(
+    'runs a lab\'s deferred teardown on %s: its open piscina pool is destroyed and its untracked child killed',
+    async (how) => {
+      const pidFile = path.join(tmp, `pids-pool-${how}-${host}.json`);
+      process.env.CONC_FIXTURE_PIDS = pidFile;
+      const e = resolveLab(poolReg, '7');
+      const ac = new AbortController();
+      const p = runInHost({
+        lab: e.lab,
+        labUrl: e.url,
+        options: {},
+        common: { quick: true, repeat: 3, warmup: 0, seed: 1 },
+        host,
+        timeoutMs: how === 'timeout' ? 1500 : 30_000,
+        signal: ac.signal,
+      });
+      const pids = await waitFor(pidFile, 10_000);
+      expect(pids).toMatchObject({ poolThreads: 2 });
+      if (how === 'interrupt') ac.abort();
+      const r = await p;
+      expect(r.status).toBe(how === 'timeout' ? 'timeout' : 'interrupted');
+      // pool.destroy() resolved before the lab's thread or process was killed.
+      expect(JSON.parse(readFileSync(`${pidFile}.closed`, 'utf8'))).toEqual({ poolThreads: 0 });
+      expect(await gone(pids.child)).toBe(true);
+      if (host === 'process') expect(await gone(pids.host)).toBe(true);
+    },
+  );
 });
+
