@@ -11,11 +11,18 @@ const trialPrime = (n: number): boolean => {
   return true;
 };
 
+/** Timing checks that may be skipped, and only for load measured outside the lab, after its tries. */
+const TIMING = ['cpu: k threads bring a speedup', 'cpu: k threads run at the same time'];
+const BUSY_SKIP = /^the machine stayed busy: other processes used (\d\.\d\d, )*\d\.\d\d cores in [1-3] tr(y|ies) \(limit 0\.3\); last try: /;
+
 function everyCheckPassedOrSkippedWithReason(r: Report): void {
   expect(r.checks.length).toBeGreaterThan(0);
   for (const c of r.checks) {
-    if (c.skipped) expect(c.reason, c.name).toBeTruthy();
-    else expect(c.ok, `${c.name}: ${c.detail ?? ''}`).toBe(true);
+    if (c.skipped) {
+      expect(c.reason, c.name).toBeTruthy();
+      // Never the lab's own figures (cores got, CPU inflation): others' load, measured, after 3 tries.
+      if (TIMING.includes(c.name) && r.machine.effectiveCores >= 2) expect(c.reason).toMatch(BUSY_SKIP);
+    } else expect(c.ok, `${c.name}: ${c.detail ?? ''}`).toBe(true);
   }
   expect(r.status).toBe('ok');
 }
@@ -95,6 +102,7 @@ describe('speed-it-up: the lab', () => {
       'cpu: every variant finds the same factors',
       'cpu: async brings no speedup',
       'cpu: k threads bring a speedup',
+      'cpu: k threads run at the same time',
       'io: every variant gets the same answers',
       'io: the server really waits',
       'io: async alone brings a speedup',
@@ -102,6 +110,9 @@ describe('speed-it-up: the lab', () => {
       expect(names).toContain(n);
     expect(r.metrics.filter((m) => m.name === 'startup').map((m) => m.variant.vehicle)).toEqual(['thread', 'process']);
     expect(r.charts[0]?.type).toBe('bar');
+    // The threads checks say how busy the cores were and what others' load was.
+    const overlap = r.checks.find((c) => c.name === 'cpu: k threads run at the same time');
+    if (!overlap?.skipped) expect(overlap?.detail).toMatch(/^cores busy \d\.\d\d .*; others' load/);
     expect(r.headline?.unit).toBe('x');
   });
 

@@ -1,0 +1,20 @@
+/** What one unit of work costs here, timed on worker 0 alone, stated in a note before the sweeps. */
+import type { LabContext } from '../../src/core/lab.js';
+import { median } from '../../src/measure/stats.js';
+import { UNIT_ITERATIONS } from './kernel.js';
+import type { WorkPool } from './pool.js';
+
+/** Units timed alone on worker 0. */
+const CALIBRATION_UNITS = 40;
+
+export async function calibrate(ctx: LabContext<unknown>, o: { pool: WorkPool; units: number; serialUnits: number }): Promise<{ unitMs: number }> {
+  const cal: number[] = [];
+  for (let i = 0; i < 5; i++) cal.push((await o.pool.range(0, 0, CALIBRATION_UNITS)).ms / CALIBRATION_UNITS);
+  const unitMs = median(cal);
+  ctx.note(
+    `${o.pool.size} persistent workers started and warmed in ${o.pool.startupMs.toFixed(0)} ms, before and outside every timing. ` +
+      `One unit (${UNIT_ITERATIONS} xorshift steps) costs ${(unitMs * 1000).toFixed(0)} µs on one worker here, ` +
+      `so the Amdahl job (${o.units} units, ${o.serialUnits} serial) is about ${(o.units * unitMs).toFixed(0)} ms of CPU work.`,
+  );
+  return { unitMs };
+}
