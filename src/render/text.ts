@@ -24,9 +24,24 @@ export function renderTable(t: TableData, st: Style): string {
 }
 
 export function checkLine(c: Check, st: Style): string {
-  if (c.skipped) return `  ${st.warn('-')} ${c.name} ${st.dim(`(skipped: ${c.reason ?? 'no reason given'})`)}`;
-  const mark = c.ok ? st.ok('✓') : st.bad('✗');
-  return `  ${mark} ${c.name}${c.detail ? st.dim(` — ${c.detail}`) : ''}`;
+  const mark = c.skipped ? st.warn('-') : c.ok ? st.ok('✓') : st.bad('✗');
+  const rest = c.skipped ? `(skipped: ${c.reason ?? 'no reason given'})` : c.detail ? `— ${c.detail}` : '';
+  const line = `${c.name}${rest ? ' ' : ''}${rest}`;
+  if (line.length <= st.width - 4) return `  ${mark} ${c.name}${rest ? st.dim(` ${rest}`) : ''}`;
+  // Too wide for the terminal: wrap, continuation lines indented under the name, the detail dimmed.
+  const nameWords = c.name.split(/\s+/).filter(Boolean).length;
+  let seen = 0;
+  return wrap(line, st.width - 4)
+    .map((l, i) => {
+      const words = l.split(' ');
+      const own = Math.max(0, Math.min(words.length, nameWords - seen));
+      seen += words.length;
+      const head = words.slice(0, own).join(' ');
+      const tail = words.slice(own).join(' ');
+      const text = head && tail ? `${head} ${st.dim(tail)}` : head || st.dim(tail);
+      return `${i === 0 ? `  ${mark}` : '   '} ${text}`;
+    })
+    .join('\n');
 }
 
 export function verdictLine(r: Report, st: Style): string {
