@@ -1,0 +1,72 @@
+/**
+ * How often lab 1's threads checks catch threads that take turns on a lock,
+ * in --quick form, and how often they pass correct code: N runs of each
+ * (N = CONC_FAULT_COUNTS), with the lab's own busy limit and tries, counted
+ * as failed, skipped (machine busy) or passed. Slow, so outside the normal
+ * test run:
+ *
+ *   CONC_FAULT_COUNTS=10 npx vitest run test/labs/01-speed-it-up.fault-counts.test.ts
+ *
+ * The figures (and /proc/loadavg before and after each batch) are printed
+ * and written to $CONC_FAULT_COUNTS_OUT (default /tmp/conc-fault-counts-lab-01.json).
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkNamed, labContext } from '../helpers/context.js';
+import { ROOT } from '../helpers/run-lab.js';
+
+type Cpu = typeof import('../../labs/01-speed-it-up/cpu.js');
+type Report = import('../../src/core/report.js').Report;
+
+const N = Number(process.env.CONC_FAULT_COUNTS ?? 0);
+const OUT = process.env.CONC_FAULT_COUNTS_OUT ?? '/tmp/conc-fault-counts-lab-01.json';
+const { cpuWorkload } = (await import(path.join(ROOT, 'dist/labs/01-speed-it-up/cpu.js'))) as Cpu;
+const SERIAL_TASK = pathToFileURL(path.join(ROOT, 'test/fixtures/faults/lab-01/serial-task.worker.js'));
+/** What `conc lab 1 --quick` gives the CPU workload on this machine (repeat 3, no warm-up). */
+const QUICK = { numbers: 80_000, workers: 2, fresh: false, threadStartMs: 30 };
+const CHECKS = { speedup: /k threads bring a speedup/, overlap: /k threads run at the same time/ };
+
+const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').trim();
+const results: Record<string, unknown> = {};
+
+afterEach(() => rmSync(path.join(tmpdir(), `conc-fault-turns-${process.pid}`), { recursive: true, force: true }));
+
+async function batch(label: string, task?: URL): Promise<Record<string, Record<string, number>>> {
+  const counts: Record<string, Record<string, number>> = {};
+  const details: string[] = [];
+  const before = loadavg();
+  for (let i = 0; i < N; i++) {
+    const { ctx, report, done } = await labContext({ quick: true, repeat: 3, warmup: 0, seed: 42 + i });
+    try {
+      await cpuWorkload(ctx, { ...QUICK, task });
+    } finally {
+      await done();
+    }
+    for (const [key, re] of Object.entries(CHECKS)) {
+      const c = checkNamed(report as Report, re);
+      const outcome = c.skipped ? 'skipped' : c.ok ? 'passed' : 'failed';
+      const tally = (counts[key] ??= { failed: 0, skipped: 0, passed: 0 });
+      tally[outcome] = (tally[outcome] ?? 0) + 1;
+      details.push(`${label} #${i + 1} ${key} ${outcome}: ${c.detail ?? c.reason}`);
+    }
+  }
+  results[label] = { counts, loadavgBefore: before, loadavgAfter: loadavg(), details };
+  console.log(label, JSON.stringify(counts), `loadavg ${before} -> ${loadavg()}`);
+  writeFileSync(OUT, JSON.stringify(results, null, 2));
+  return counts;
+}
+
+describe.skipIf(!N)(`lab 1: the threads checks over ${N} --quick runs`, () => {
+  it('threads that take turns on a lock', async () => {
+    const c = await batch('serialised threads', SERIAL_TASK);
+    expect(c.overlap?.passed).toBe(0);
+  }, 3_600_000);
+
+  it('correct threads', async () => {
+    const c = await batch('correct threads');
+    expect(c.overlap?.failed).toBe(0);
+  }, 3_600_000);
+});
