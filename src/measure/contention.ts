@@ -8,10 +8,12 @@
  * The rule (labs/README.md): a check on timing may be excused (skipped) only
  * by that outside figure, never by one derived from the lab's own threads
  * (their timings, the cores they seemed to get, the CPU their work cost),
- * because a bug that serialises the threads changes exactly those. A check
- * that failed while others were busy is measured again, a bounded number of
- * times (`untilQuiet`); it is skipped, with the figures and the number of
- * tries, only if every try was busy, and fails as soon as one try was quiet.
+ * because a bug that serialises the threads changes exactly those. A try
+ * measured while others were busy is no evidence either way (load can hide a
+ * speedup, and load on a baseline can fake one), unless it passed in a way
+ * load cannot fake: it is measured again, a bounded number of times
+ * (`untilQuiet`). The check is judged on the first try that counts, and
+ * skipped, with the figures and the number of tries, only if none did.
  */
 import { readFileSync } from 'node:fs';
 
@@ -86,12 +88,15 @@ export function othersOver(readings: readonly LoadReading[]): number | null {
 }
 
 /**
- * One try's outcome: pass, fail (quiet, or load unknown: nothing to excuse
- * it with), or busy (failed while others used `limit` cores or more).
+ * One try's outcome: pass or fail when others' load stayed under `limit`
+ * cores (or is unknown: nothing to excuse a miss with); busy when it did not,
+ * unless the try passed and `trustBusyPass` says load could not have faked
+ * that pass (it can only make the figure worse).
  */
-export function judge(ok: boolean, others: number | null, limit = BUSY_MACHINE_CORES): 'pass' | 'fail' | 'busy' {
-  if (ok) return 'pass';
-  return others !== null && others >= limit ? 'busy' : 'fail';
+export function judge(ok: boolean, others: number | null, limit = BUSY_MACHINE_CORES, trustBusyPass = false): 'pass' | 'fail' | 'busy' {
+  const busy = others !== null && others >= limit;
+  if (!busy) return ok ? 'pass' : 'fail';
+  return ok && trustBusyPass ? 'pass' : 'busy';
 }
 
 /** What one try of a measurement reports: a value, whether its checks held, others' load meanwhile. */
@@ -99,6 +104,8 @@ export interface Try<T> {
   value: T;
   ok: boolean;
   othersCores: number | null;
+  /** The checks passed in a way load cannot fake (it only makes their figures worse). */
+  trustBusyPass?: boolean;
 }
 
 export interface Tried<T> extends Try<T> {
@@ -106,15 +113,15 @@ export interface Tried<T> extends Try<T> {
   tries: number;
   /** Others' load in each try, in order. */
   loads: (number | null)[];
-  /** The last try's judgement: busy only when every try failed on a busy machine. */
+  /** The last try's judgement: busy only when every try was busy (and not a trusted pass). */
   verdict: 'pass' | 'fail' | 'busy';
   limit: number;
 }
 
 /**
- * Measure with `attempt` until a try passes, fails on a quiet machine, or
- * `tries` tries have all failed while the machine was busy; `between` runs
- * before each new try (a pause, so a burst of load can pass).
+ * Measure with `attempt` until a try passes or fails on a quiet machine (or
+ * passes in a way load cannot fake), or `tries` tries have all been busy;
+ * `between` runs before each new try (a pause, so a burst of load can pass).
  */
 export async function untilQuiet<T>(
   attempt: (n: number) => Promise<Try<T>>,
@@ -126,7 +133,7 @@ export async function untilQuiet<T>(
   for (let n = 1; ; n++) {
     const t = await attempt(n);
     loads.push(t.othersCores);
-    const verdict = judge(t.ok, t.othersCores, limit);
+    const verdict = judge(t.ok, t.othersCores, limit, t.trustBusyPass);
     if (verdict !== 'busy' || n >= tries) return { ...t, tries: n, loads, verdict, limit };
     await o.between?.();
   }
@@ -143,8 +150,8 @@ export function loadNote(t: Pick<Tried<unknown>, 'tries' | 'loads'>): string {
 
 /**
  * Record one check on the last try: passed or failed as measured; skipped
- * only when it failed and the verdict is busy (every try failed while others
- * used `limit` cores or more), with the figures and the number of tries.
+ * when the verdict is busy (no try counted), with the figures and the number
+ * of tries, unless this check passed in a way load cannot fake (`trustBusyPass`).
  */
 export function checkOnTries(
   sink: { check(name: string, ok: boolean, detail?: string): unknown; skip(name: string, reason: string): unknown },
@@ -152,8 +159,9 @@ export function checkOnTries(
   ok: boolean,
   detail: string,
   t: Pick<Tried<unknown>, 'tries' | 'loads' | 'verdict' | 'limit'>,
+  trustBusyPass = false,
 ): void {
-  if (!ok && t.verdict === 'busy') {
+  if (t.verdict === 'busy' && !(ok && trustBusyPass)) {
     sink.skip(
       name,
       `the machine stayed busy: other processes used ${t.loads.map(cores).join(', ')} cores ` +
