@@ -8,7 +8,7 @@
 import { box } from './box.js';
 import type { Comparison, CompareRow, GeomeanRow, Verdict } from '../measure/compare.js';
 import { MIN_SAMPLES, variantLabel } from '../measure/compare.js';
-import { fmtNum, wrap } from './format.js';
+import { fmtNum, visibleDeep, wrap } from './format.js';
 import { proseWidth, type Style } from './style.js';
 
 /** Percent change with its sign: +100%, -3.2%; '–' when unknown. */
@@ -185,7 +185,9 @@ function item(mark: string, text: string, paint: (s: string) => string, st: Styl
   return wrap(text, Math.max(20, proseWidth(st) - 4)).map((l, i) => paint(i === 0 ? `  ${mark} ${l}` : `    ${l}`));
 }
 
-export function renderCompareText(c: Comparison, st: Style): string {
+export function renderCompareText(cmp: Comparison, st: Style): string {
+  // Every string in a comparison came from report files made anywhere: print none raw.
+  const c = visibleDeep(cmp);
   const parts: string[] = [];
   parts.push(
     wrap(`conc compare — ${c.files.join(' vs ')} · alpha ${c.settings.alpha} · threshold ${fmtNum(c.settings.thresholdPct)}%`, proseWidth(st))
@@ -235,7 +237,8 @@ export function renderCompareText(c: Comparison, st: Style): string {
   return parts.join('\n\n') + '\n';
 }
 
-const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A cell or line of Markdown: pipes escaped, and no HTML from a report file reaches the page. */
+const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
 
 function mdTable(head: string[], rows: string[][], right: boolean[]): string {
   return [
@@ -245,8 +248,9 @@ function mdTable(head: string[], rows: string[][], right: boolean[]): string {
   ].join('\n');
 }
 
-export function renderCompareMarkdown(c: Comparison): string {
-  const out: string[] = [`## conc compare: ${c.files.join(' vs ')}`, '', summaryLine(c)];
+export function renderCompareMarkdown(cmp: Comparison): string {
+  const c = visibleDeep(cmp);
+  const out: string[] = [`## conc compare: ${esc(c.files.join(' vs '))}`, '', esc(summaryLine(c))];
   const mdVerdict = (v: Verdict | null | undefined, s: string): string => (v === 'worse' ? `**${s}** 🔴` : v === 'better' ? `**${s}** 🟢` : s);
 
   out.push('', '### Machines', '');
@@ -261,7 +265,7 @@ export function renderCompareMarkdown(c: Comparison): string {
   if (!secs.length) out.push('', 'No metric is in more than one file: nothing to compare.');
   for (const s of secs) {
     const grid = labGrid(c, s.rows, s.g, mdVerdict);
-    out.push('', `### lab ${s.lab} · ${s.slug}`, '', mdTable(grid.head, grid.rows, grid.right));
+    out.push('', `### lab ${s.lab} · ${esc(s.slug)}`, '', mdTable(grid.head, grid.rows, grid.right));
   }
   const outs = outputLines(c);
   if (outs.length) out.push('', '### Outputs', '', ...outs.map((o) => `- ${o.problem ? '❌' : '⚠️'} ${esc(o.text)}`));
@@ -270,6 +274,6 @@ export function renderCompareMarkdown(c: Comparison): string {
   const un = unmatchedLines(c);
   if (un.length) out.push('', '### Unmatched (not compared)', '', ...un.map((l) => `- ${esc(l)}`));
   if (c.warnings.length) out.push('', '### Warnings', '', ...c.warnings.map((w) => `- ${esc(w)}`));
-  out.push('', `_${legend(c)}_`);
+  out.push('', `_${esc(legend(c))}_`);
   return out.join('\n') + '\n';
 }

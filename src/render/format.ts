@@ -138,3 +138,33 @@ export function wrap(text: string, width: number, maxLines = Infinity): string[]
   }
   return lines;
 }
+
+/**
+ * A string from outside (a report file from another machine, a user's argument)
+ * made safe to print: control characters (C0, DEL, C1) and the bidirectional
+ * overrides that reorder what a terminal shows are written as escapes (\x1b,
+ * \n, \u202e), so an ESC[2J or an OSC title sequence in a CPU model cannot
+ * clear a screen or retitle a terminal. Printable text, Unicode included, is kept.
+ */
+export function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    const cp = ch.codePointAt(0) as number;
+    if (ch === '\n') return '\\n';
+    if (ch === '\r') return '\\r';
+    if (ch === '\t') return '\\t';
+    return cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A deep copy of a value with every string in it (keys too) passed through visible(). */
+export function visibleDeep<T>(v: T): T {
+  if (typeof v === 'string') return visible(v) as T;
+  if (Array.isArray(v)) return v.map((x) => visibleDeep(x)) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[visible(k)] = visibleDeep(x);
+    return out as T;
+  }
+  return v;
+}
