@@ -7,7 +7,6 @@
 import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
 import type { Endpoints } from './endpoints.js';
-import { check } from './fit.js';
 import { WAIT_MS, throughput } from './flows.js';
 import { pacedMs } from './ledger.js';
 import type { Wire } from './wires.js';
@@ -50,17 +49,13 @@ export async function backpressure(ctx: LabContext<unknown>, o: BackpressureOpti
   // and each spends WORK_US on every message it takes: a floor that only a queue
   // which let its producers run ahead of the consumers can get under.
   const floor = pacedMs(MESSAGES, SLOTS, CONSUMERS, WORK_US);
-  check(
-    ctx,
-    'bounded queue: producers block when it is full',
+  ctx.check('bounded queue: producers block when it is full',
     f.fullPuts > 0 && f.blockedMs > 0 && f.maxDepth === SLOTS && f.putMs >= floor,
     `${SLOTS} slots, consumers busy ${WORK_US} µs per message: ${f.fullPuts} of ${f.messages} puts found it full, blocked ${f.blockedMs.toFixed(1)} ms in all; ` +
       `max depth ${f.maxDepth}; the puts took ${f.putMs.toFixed(1)} ms (paced by the consumers: >= ${floor.toFixed(1)} ms)`,
   );
   const lost = f.messages - f.received + f.missing + f.duplicates + f.badOrder + f.badChecksum;
-  check(
-    ctx,
-    'bounded queue: nothing dropped when full (produced = consumed)',
+  ctx.check('bounded queue: nothing dropped when full (produced = consumed)',
     lost === 0 && f.maxDepth <= SLOTS,
     `produced ${f.messages}, consumed ${f.received}: ${f.missing} missing, ${f.duplicates} duplicated, ${f.badOrder} out of order, ` +
       `${f.badChecksum} bad checksums; depth never above ${f.maxDepth} <= ${SLOTS}`,

@@ -10,7 +10,6 @@
 import type { LabContext } from '../../src/core/lab.js';
 import { ratioOfMedians } from '../../src/measure/stats.js';
 import type { Endpoints } from './endpoints.js';
-import { check, skip } from './fit.js';
 import { WAIT_MS, throughput } from './flows.js';
 import { Totals } from './ledger.js';
 import { othersLoad, type LoadMeter } from './load.js';
@@ -43,14 +42,14 @@ export interface RingSpeedupResult {
 export async function ringSpeedup(ctx: LabContext<unknown>, o: RingSpeedupOptions): Promise<RingSpeedupResult | null> {
   const name = `ring buffer moves 64 B messages >= ${RING_MIN}x faster than postMessage`;
   if (!o.at64) {
-    skip(ctx, name, 'needs 64 in --sizes');
+    ctx.skip(name, 'needs 64 in --sizes');
     return null;
   }
   const first = o.at64.first;
   const ratio = ratioOfMedians(first.ring, first.post).ratio;
   if (ctx.machine.effectiveCores < 2) {
     // Hardware: the ring's speed is its two sides running at once.
-    skip(ctx, name, `needs 2 cores for the two sides to run at once; ${describeTry(first)}`);
+    ctx.skip(name, `needs 2 cores for the two sides to run at once; ${describeTry(first)}`);
     return { ratio };
   }
   const max = Math.max(1, o.tries ?? RING_TRIES);
@@ -67,8 +66,8 @@ export async function ringSpeedup(ctx: LabContext<unknown>, o: RingSpeedupOption
   }
   const last = tries[tries.length - 1] ?? first;
   const detail = `${describeTry(last)}; ${describeTries(tries, max)}${wrong ? `; ${wrong} runs delivered wrongly` : ''}`;
-  if (verdict === 'busy' && wrong === 0) skip(ctx, name, `the machine was busy on every try, so the ring's two sides could not both run: ${detail}`);
-  else check(ctx, name, verdict === 'pass' && wrong === 0, detail);
+  if (verdict === 'busy' && wrong === 0) ctx.skip(name, `the machine was busy on every try, so the ring's two sides could not both run: ${detail}`);
+  else ctx.check(name, verdict === 'pass' && wrong === 0, detail);
   return { ratio };
 }
 

@@ -7,7 +7,6 @@
 import type { LabContext } from '../../src/core/lab.js';
 import type { SharedQueueKind } from '../../src/sync/index.js';
 import type { Endpoints } from './endpoints.js';
-import { check } from './fit.js';
 import { WAIT_MS, queueOrder, queueStress } from './flows.js';
 import { expectedOrder, type Item } from './orders.js';
 
@@ -46,7 +45,7 @@ export async function sharedQueues(ctx: LabContext<unknown>, o: SharedQueuesOpti
     const ok = got.values.length === want.length && want.every((w, i) => w.value === got.values[i]);
     orders[kind] = got.values;
     rows.push({ queue: `${kind} (${BOOK_NAME[kind]})`, put: show(put, kind), get: show(gotItems, kind), ok });
-    check(ctx, `${kind} queue: ${RULE[kind]}`, ok, `put ${show(put, kind)}; got ${show(gotItems, kind)}; expected ${show(want, kind)}`);
+    ctx.check(`${kind} queue: ${RULE[kind]}`, ok, `put ${show(put, kind)}; got ${show(gotItems, kind)}; expected ${show(want, kind)}`);
   }
   ctx.table({
     title: 'Shared queues between workers: one worker puts, then another gets',
@@ -69,10 +68,10 @@ export async function sharedQueues(ctx: LabContext<unknown>, o: SharedQueuesOpti
     exact &&= s.taken === 2 * o.perProducer && s.duplicates === 0 && s.missing === 0;
     details.push(`${kind}: ${s.taken} taken, ${s.duplicates} duplicated, ${s.missing} missing`);
     if (kind === 'fifo') {
-      check(ctx, "fifo queue under contention: each producer's items come out in put order", s.inversions === 0,
+      ctx.check("fifo queue under contention: each producer's items come out in put order", s.inversions === 0,
         `2 putters x ${o.perProducer} items, 2 getters: ${s.inversions} out-of-order pairs seen by a getter`);
     }
   }
-  check(ctx, 'shared queues under contention: every item comes out exactly once', exact,
+  ctx.check('shared queues under contention: every item comes out exactly once', exact,
     `2 putters x ${o.perProducer} items and 2 getters at once, capacity 16: ${details.join('; ')}`);
 }

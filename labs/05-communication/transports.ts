@@ -10,7 +10,6 @@ import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
 import { quantile, median, ratioOfMedians } from '../../src/measure/stats.js';
 import type { Endpoints } from './endpoints.js';
-import { check } from './fit.js';
 import { WAIT_MS, calibrate, pingPong, queueSlots, throughput, type Flow, type FlowOptions } from './flows.js';
 import { Ledger, QueueLoad, Totals } from './ledger.js';
 import { othersLoad, type LoadMeter } from './load.js';
@@ -88,7 +87,7 @@ export async function transports(ctx: LabContext<unknown>, o: TransportsOptions)
   });
 
   for (const t of TRANSPORTS) {
-    check(ctx, `${TRANSPORT_LABEL[t]}: messages arrive exactly once, in order, intact`, ledgers[t].ok, ledgers[t].detail());
+    ctx.check(`${TRANSPORT_LABEL[t]}: every message arrives exactly once, in order, intact`, ledgers[t].ok, ledgers[t].detail());
   }
   return { at64, queueRows };
 }

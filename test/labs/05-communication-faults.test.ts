@@ -56,7 +56,7 @@ async function run(worker: URL | undefined, experiment: (ctx: LabContext, ep: En
 
 const SMALL = { sizes: [64], durationMs: 5, pings: 20 };
 const LABELS = ['postMessage (clone)', 'postMessage + transfer', 'MessageChannel port', 'SPSC ring buffer', 'MPMC blocking queue'];
-const delivery = (label: string): RegExp => new RegExp(`^${label.replace(/[()+]/g, '\\$&')}: messages arrive exactly once`);
+const delivery = (label: string): RegExp => new RegExp(`^${label.replace(/[()+]/g, '\\$&')}: every message arrives exactly once`);
 const failed = { ok: false, skipped: false };
 const passed = { ok: true, skipped: false };
 

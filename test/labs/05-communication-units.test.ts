@@ -1,10 +1,9 @@
 /**
  * Lab 5's pure pieces, without workers: payloads and checksums, the ledger a
  * transport's checks read, the backpressure floor, the ring's verdict, what
- * the shared queues must return, and check lines that fit 80 columns.
+ * the shared queues must return.
  */
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, fitAfter } from '../../labs/05-communication/fit.js';
 import type { Flow } from '../../labs/05-communication/flows.js';
 import { Ledger, QueueLoad, Totals, pacedMs } from '../../labs/05-communication/ledger.js';
 import { countTaken, expectedOrder } from '../../labs/05-communication/orders.js';
@@ -154,30 +153,5 @@ describe('communication: what the shared queues must return', () => {
     expect(countTaken([[0, 1, 1], [3, 4, 5]], 3)).toEqual({ taken: 6, duplicates: 1, missing: 1, inversions: 1 });
     expect(countTaken([[1, 0], [3, 4, 5, 2]], 3)).toMatchObject({ duplicates: 0, missing: 0, inversions: 1 });
     expect(countTaken([[0, 1, 2, 3, 4, 99]], 3)).toMatchObject({ taken: 6, missing: 1 });
-  });
-});
-
-describe('communication: check lines fit the terminal', () => {
-  const render = (name: string, joint: string, text: string, tail = ''): string[] => `  ✓ ${name}${joint}${fitAfter(name, joint, text, tail)}${tail}`.split('\n');
-  const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);
-  const detail = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
-
-  it.each([
-    ['short name', 'bounded queue: producers block when it is full'],
-    ['name that leaves no room', 'postMessage + transfer: messages arrive exactly once, in order, in'],
-    ['name of 76 columns', 'x'.repeat(76)],
-  ])('%s: every line <= 80 columns, no word lost', (_what, name) => {
-    for (const [joint, tail] of [[' — ', ''], [' (skipped: ', ')']] as const) {
-      const lines = render(name, joint, detail, tail);
-      // The first line holds at least the name; past it, nothing is wider than the terminal.
-      expect(lines[0]?.trimEnd().length).toBeLessThanOrEqual(Math.max(COLUMNS, 4 + name.length + joint.trimEnd().length));
-      for (const l of lines.slice(1)) expect(l.length, l).toBeLessThanOrEqual(COLUMNS);
-      expect(words(fitAfter(name, joint, detail, tail))).toEqual(words(detail));
-      expect(lines.slice(1).every((l) => l.startsWith('    ') && !l.startsWith('     '))).toBe(true);
-    }
-  });
-
-  it('leaves short text on one line', () => {
-    expect(fitAfter('a check', ' — ', '3 of 3')).toBe('3 of 3');
   });
 });
