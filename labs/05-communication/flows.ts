@@ -13,8 +13,6 @@ import { countTaken, type Stress } from './orders.js';
 import { mix32 } from './payload.js';
 import { WIRES, type Wire } from './wires.js';
 
-export { queueSlots, ringCapacity } from './wires.js';
-
 /** Bound on each blocking wait inside the endpoints. */
 export const WAIT_MS = 20_000;
 

@@ -10,13 +10,13 @@ import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
 import { quantile, median, ratioOfMedians } from '../../src/measure/stats.js';
 import type { Endpoints } from './endpoints.js';
-import { WAIT_MS, calibrate, pingPong, queueSlots, throughput, type Flow, type FlowOptions } from './flows.js';
+import { WAIT_MS, calibrate, pingPong, throughput, type Flow, type FlowOptions } from './flows.js';
 import { Ledger, QueueLoad, Totals } from './ledger.js';
 import { othersLoad, type LoadMeter } from './load.js';
 import { TRANSPORTS, TRANSPORT_LABEL, perTransport, type Transport } from './messages.js';
 import { Payload } from './payload.js';
 import type { RingTry } from './ring-verdict.js';
-import { WIRES, type WireTable } from './wires.js';
+import { WIRES, queueSlots, type WireTable } from './wires.js';
 
 // A run moves at most this much payload: postMessage has no backpressure, so
 // a flood of 1 MiB clones must be bounded by bytes, not by count.

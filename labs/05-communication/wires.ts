@@ -124,13 +124,14 @@ const ring: Wire = {
 const queue: Wire = {
   stream(_ep, size, count, o) {
     const q = BlockingQueue.create(o.slots ?? queueSlots(size), size);
+    const producers = [0, 2];
     // The last producer to finish closes the queue; the consumers drain it and stop.
     const left = new SharedArrayBuffer(4);
-    new Int32Array(left)[0] = 2;
+    new Int32Array(left)[0] = producers.length;
     const tx: Channel = { kind: 'queue', queue: q.handle(), left };
     const rx: Channel = { kind: 'queue', queue: q.handle() };
     return {
-      producers: [0, 2].map((endpoint) => ({ endpoint, channel: tx, transfer: [] })),
+      producers: producers.map((endpoint) => ({ endpoint, channel: tx, transfer: [] })),
       consumers: [1, 3].map((endpoint) => ({ endpoint, channel: rx, transfer: [] })),
       seen: new Uint8Array(new SharedArrayBuffer(count)),
       close: nothing,
