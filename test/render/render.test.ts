@@ -3,7 +3,7 @@ import { renderChart } from '../../src/render/chart.js';
 import { fmtCell, fmtNum, wrap } from '../../src/render/format.js';
 import { markdownTable } from '../../src/render/markdown.js';
 import { makeStyle } from '../../src/render/style.js';
-import { checkLine, renderTable } from '../../src/render/text.js';
+import { renderTable } from '../../src/render/text.js';
 
 describe('number and cell formatting', () => {
   it('keeps three significant digits and prints integers whole', () => {
@@ -87,22 +87,5 @@ describe('charts', () => {
     const body = lane.slice(lane.indexOf('P0') + 3).trim();
     expect(body).toMatch(/^\.+E+$/);
     expect((body.match(/E/g) ?? []).length).toBe((body.match(/\./g) ?? []).length);
-  });
-});
-
-describe('checks', () => {
-  it('prints a check on one line when it fits, and wraps a long one to the width under its name', () => {
-    const st = makeStyle(false, 80);
-    expect(checkLine({ name: 'counts add up', ok: true, skipped: false, detail: '4 runs' }, st)).toBe('  ✓ counts add up — 4 runs');
-    const detail = 'cores busy 1.90 (CPU 204 ms / wall 108 ms; needs >= 1.50; threads taking turns read 1); others\' load 0.02 cores';
-    const lines = checkLine({ name: 'cpu: k threads run at the same time', ok: false, skipped: false, detail }, st).split('\n');
-    expect(lines.length).toBeGreaterThan(1);
-    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
-    expect(lines[0]).toMatch(/^ {2}✗ cpu: k threads run at the same time — cores busy/);
-    expect(lines.slice(1).every((l) => l.startsWith('    ') && !l.startsWith('     '))).toBe(true);
-    expect(lines.join(' ').replace(/\s+/g, ' ')).toBe(`✗ cpu: k threads run at the same time — ${detail}`.replace(/^/, ' '));
-    const skipped = checkLine({ name: 'x', ok: false, skipped: true, reason: 'word '.repeat(40).trim() }, st).split('\n');
-    expect(skipped[0]).toMatch(/^ {2}- x \(skipped: word/);
-    for (const l of skipped) expect(l.length).toBeLessThanOrEqual(80);
   });
 });
