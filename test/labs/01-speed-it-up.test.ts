@@ -12,7 +12,7 @@ const trialPrime = (n: number): boolean => {
 };
 
 /** Timing checks that may be skipped, and only for load measured outside the lab, after its tries. */
-const TIMING = ['cpu: k threads bring a speedup', 'cpu: k threads run at the same time'];
+const TIMING = ['cpu: async brings no speedup', 'cpu: k threads bring a speedup', 'cpu: k threads run at the same time'];
 const BUSY_SKIP = /^the machine stayed busy: other processes used (\d\.\d\d, )*\d\.\d\d cores in [1-3] tr(y|ies) \(limit 0\.3\); last try: /;
 
 function everyCheckPassedOrSkippedWithReason(r: Report): void {
