@@ -6,16 +6,19 @@
  */
 import type { LabContext } from '../../src/core/lab.js';
 import { createRng } from '../../src/core/rng.js';
-import { min } from '../../src/measure/stats.js';
+import { checkOnTries, untilQuiet } from '../../src/measure/contention.js';
+import { min, ratioOfMedians } from '../../src/measure/stats.js';
 import { addHash, hex, itemHash } from './checksum.js';
 import { crewVariant, shares } from './crew.js';
 import { getAllAtOnce, getSequentially } from './http-client.js';
 import type { Job } from './messages.js';
 import { startDelayServer, type DelayServer } from './server.js';
-import { checksums, measureAll, report, type Approach, type Speedups, type Variant } from './variants.js';
+import { checksums, measureAll, remeasure, report, type Approach, type Speedups, type Variant } from './variants.js';
 
 /** Async alone must beat sequential by this much (the ideal is the request count). */
 export const ASYNC_IO_MIN = 2;
+/** Pause before measuring again on a busy machine. */
+const RETRY_PAUSE_MS = 300;
 
 export interface IoOptions {
   requests: number;
@@ -30,6 +33,9 @@ export interface IoOptions {
   startServer?: (tokens: Uint32Array, delayMs: number) => Promise<DelayServer>;
   /** Run the variant named by a key with another's strategy. */
   runAs?: Partial<Record<Approach, Approach>>;
+  /** Tries on a busy machine, and the load (cores) that counts as busy. */
+  tries?: number;
+  busyLimit?: number;
 }
 
 export interface IoResult {
@@ -64,32 +70,60 @@ export async function ioWorkload(ctx: LabContext<unknown>, o: IoOptions): Promis
       crewVariant(ctx, { approach: 'processes', k, fresh, jobs, timeoutMs: R * perRequest, task: o.task }),
   };
   const variant = (a: Approach): Variant => ({ ...strategies[o.runAs?.[a] ?? a](), approach: a });
-  const ms = await measureAll(ctx, 'io', {
-    sequential: variant('sequential'),
-    async: variant('async'),
-    threads: variant('threads'),
-    processes: variant('processes'),
-  });
-  checksums(ctx, 'io', 'every variant gets the same answers', hex(expected), ms);
+  const variants = { sequential: variant('sequential'), async: variant('async'), threads: variant('threads'), processes: variant('processes') };
+  const ms = await measureAll(ctx, 'io', variants);
 
+  // The timing checks, judged on a try during which other processes left the machine alone (a
+  // loaded machine slows every request, which can fake a server that waits, or hide async's
+  // gain): sequential and async measured again, a bounded number of times, while it did not.
+  const pre = {
+    waits: delay < 2 ? `--delay ${delay}ms leaves no wait to measure` : null,
+    async: R < 8 || delay < 10 ? `needs --requests >= 8 and --delay >= 10ms to show (got ${R}, ${delay} ms)` : null,
+  };
+  const judge = (): { fastest: number; waitsOk: boolean; asyncRatio: number; asyncOk: boolean } => {
+    const fastest = min(ms.sequential.wall);
+    const asyncRatio = ratioOfMedians(ms.sequential.wall, ms.async.wall).ratio;
+    return { fastest, waitsOk: fastest >= R * (delay - 1), asyncRatio, asyncOk: asyncRatio >= ASYNC_IO_MIN };
+  };
+  const tried =
+    pre.waits && pre.async
+      ? null
+      : await untilQuiet(
+          async (n) => {
+            if (n > 1) {
+              ctx.progress(`io: sequential and async again (try ${n})`);
+              for (const a of ['sequential', 'async'] as const) ms[a] = await remeasure(ctx, variants[a], ms[a]);
+            }
+            const j = judge();
+            const loads = [ms.sequential.othersCores, ms.async.othersCores];
+            const othersCores = loads.some((x) => x === null) ? null : Math.max(...(loads as number[]));
+            return { value: j, ok: (pre.waits !== null || j.waitsOk) && (pre.async !== null || j.asyncOk), othersCores };
+          },
+          { tries: o.tries, limit: o.busyLimit, between: () => ctx.sleep(RETRY_PAUSE_MS) },
+        );
+  checksums(ctx, 'io', 'every variant gets the same answers', hex(expected), ms);
   const speedups = report(ctx, 'io', ms, `${R} requests, ${delay} ms each`, fresh);
-  const fastest = min(ms.sequential.wall);
-  if (delay < 2) ctx.skip('io: the server really waits', `--delay ${delay}ms leaves no wait to measure`);
+
+  const names = { waits: 'io: the server really waits', async: 'io: async alone brings a speedup' };
+  const j = tried?.value;
+  if (pre.waits || !tried || !j) ctx.skip(names.waits, pre.waits ?? '');
   else
-    ctx.check(
-      'io: the server really waits',
-      fastest >= R * (delay - 1),
-      `fastest sequential run ${fastest.toFixed(1)} ms for ${R} requests of ${delay} ms ` +
+    checkOnTries(
+      ctx,
+      names.waits,
+      j.waitsOk,
+      `fastest sequential run ${j.fastest.toFixed(1)} ms for ${R} requests of ${delay} ms ` +
         `(needs >= ${R} x ${delay - 1} ms: a timer may fire up to 1 ms early)`,
+      tried,
     );
-  const name = 'io: async alone brings a speedup';
-  if (R < 8 || delay < 10) ctx.skip(name, `needs --requests >= 8 and --delay >= 10ms to show (got ${R}, ${delay} ms)`);
+  if (pre.async || !tried || !j) ctx.skip(names.async, pre.async ?? '');
   else
-    ctx.check(
-      name,
-      speedups.async.ratio >= ASYNC_IO_MIN,
-      `async ${speedups.async.ratio.toFixed(2)}x sequential on one thread ` +
-        `(needs >= ${ASYNC_IO_MIN}x; the ideal is ${R}x: all the waits overlap)`,
+    checkOnTries(
+      ctx,
+      names.async,
+      j.asyncOk,
+      `async ${j.asyncRatio.toFixed(2)}x sequential on one thread (needs >= ${ASYNC_IO_MIN}x; the ideal is ${R}x: all the waits overlap)`,
+      tried,
     );
   return { speedups };
 }

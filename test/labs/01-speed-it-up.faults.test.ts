@@ -119,14 +119,18 @@ describe('lab 1: each check fails with its fault injected', () => {
     expect(checkNamed(r, /io: every variant gets the same answers/)).toMatchObject(failed);
   });
 
-  it('a server that answers at once fails "the server really waits"', async () => {
-    // 50 ms, not --quick's 10: on a loaded machine a round trip alone can take 10 ms.
-    const r = await run((ctx) => ioWorkload(ctx, { ...QUICK_IO, delay: 50, startServer: instantServer }));
+  it('a server that answers at once fails "the server really waits"', async (t) => {
+    // 50 ms, not --quick's 10: a round trip alone can take a few ms.
+    const r = await timingFault(t, (ctx) => ioWorkload(ctx, { ...QUICK_IO, delay: 50, startServer: instantServer, ...UNEXCUSED }), [
+      /io: the server really waits/,
+    ]);
     expect(checkNamed(r, /io: the server really waits/)).toMatchObject(failed);
   });
 
-  it('async that sends one request at a time fails "async alone brings a speedup"', async () => {
-    const r = await run((ctx) => ioWorkload(ctx, { ...QUICK_IO, runAs: { async: 'sequential' } }));
+  it('async that sends one request at a time fails "async alone brings a speedup"', async (t) => {
+    const r = await timingFault(t, (ctx) => ioWorkload(ctx, { ...QUICK_IO, runAs: { async: 'sequential' }, ...UNEXCUSED }), [
+      /io: async alone brings a speedup/,
+    ]);
     expect(checkNamed(r, /io: async alone brings a speedup/)).toMatchObject(failed);
   });
 });
