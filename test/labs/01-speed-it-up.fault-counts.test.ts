@@ -7,7 +7,9 @@
  *
  *   CONC_FAULT_COUNTS=10 npx vitest run test/labs/01-speed-it-up.fault-counts.test.ts
  *
- * The figures (and /proc/loadavg before and after each batch) are printed
+ * With CONC_FAULT_COUNTS_WAIT=1, each run waits (up to 15 minutes) for a
+ * quiet moment first: 2 s in which other processes used less than the lab's
+ * busy limit. The figures (and /proc/loadavg before and after each batch) are printed
  * and written to $CONC_FAULT_COUNTS_OUT (default /tmp/conc-fault-counts-lab-01.json).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BUSY_MACHINE_CORES, loadSpan, othersOver } from '../../src/measure/contention.js';
 import { checkNamed, labContext } from '../helpers/context.js';
 import { ROOT } from '../helpers/run-lab.js';
 
@@ -30,6 +33,19 @@ const QUICK = { numbers: 80_000, workers: 2, fresh: false, threadStartMs: 30 };
 const CHECKS = { speedup: /k threads bring a speedup/, overlap: /k threads run at the same time/ };
 
 const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').trim();
+const WAIT = process.env.CONC_FAULT_COUNTS_WAIT === '1';
+
+/** Wait for 2 s in which others used less than the busy limit (bounded): what they used then. */
+async function quietMoment(): Promise<string> {
+  const t0 = Date.now();
+  for (;;) {
+    const span = loadSpan();
+    await new Promise((r) => setTimeout(r, 2000));
+    const others = othersOver([span.end()]);
+    if (others === null || others < BUSY_MACHINE_CORES || Date.now() - t0 > 15 * 60_000)
+      return `waited ${((Date.now() - t0) / 1000).toFixed(0)} s for others at ${others?.toFixed(2)} cores`;
+  }
+}
 const results: Record<string, unknown> = {};
 
 afterEach(() => rmSync(path.join(tmpdir(), `conc-fault-turns-${process.pid}`), { recursive: true, force: true }));
@@ -39,6 +55,7 @@ async function batch(label: string, task?: URL): Promise<Record<string, Record<s
   const details: string[] = [];
   const before = loadavg();
   for (let i = 0; i < N; i++) {
+    if (WAIT) details.push(`${label} #${i + 1}: ${await quietMoment()}`);
     const { ctx, report, done } = await labContext({ quick: true, repeat: 3, warmup: 0, seed: 42 + i });
     try {
       await cpuWorkload(ctx, { ...QUICK, task });

@@ -6,7 +6,9 @@
  *
  *   CONC_FAULT_COUNTS=10 npx vitest run test/labs/02-parallelize-it.fault-counts.test.ts
  *
- * The figures (and /proc/loadavg before and after each batch) are printed
+ * With CONC_FAULT_COUNTS_WAIT=1, each run waits (up to 15 minutes) for a
+ * quiet moment first: 2 s in which other processes used less than the lab's
+ * busy limit. The figures (and /proc/loadavg before and after each batch) are printed
  * and written to $CONC_FAULT_COUNTS_OUT (default /tmp/conc-fault-counts-lab-02.json).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BUSY_MACHINE_CORES, loadSpan, othersOver } from '../../src/measure/contention.js';
 import { checkNamed, labContext } from '../helpers/context.js';
 import { ROOT } from '../helpers/run-lab.js';
 
@@ -37,6 +40,19 @@ const UNITS = 2000;
 const CHECKS = { fit: /fitted serial fraction within/, s2: /2 workers beat 1/, falseSharing: /counters on one cache line are slower/ };
 
 const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').trim();
+const WAIT = process.env.CONC_FAULT_COUNTS_WAIT === '1';
+
+/** Wait for 2 s in which others used less than the busy limit (bounded): what they used then. */
+async function quietMoment(): Promise<string> {
+  const t0 = Date.now();
+  for (;;) {
+    const span = loadSpan();
+    await new Promise((r) => setTimeout(r, 2000));
+    const others = othersOver([span.end()]);
+    if (others === null || others < BUSY_MACHINE_CORES || Date.now() - t0 > 15 * 60_000)
+      return `waited ${((Date.now() - t0) / 1000).toFixed(0)} s for others at ${others?.toFixed(2)} cores`;
+  }
+}
 const results: Record<string, unknown> = {};
 
 afterEach(() => rmSync(path.join(tmpdir(), `conc-fault-turns-${process.pid}`), { recursive: true, force: true }));
@@ -54,6 +70,7 @@ async function batch(label: string, f: (ctx: LabContext) => Promise<unknown>, ke
   const details: string[] = [];
   const before = loadavg();
   for (let i = 0; i < N; i++) {
+    if (WAIT) details.push(`${label} #${i + 1}: ${await quietMoment()}`);
     const { ctx, report, done } = await labContext({ quick: true, repeat: 5, warmup: 1, seed: 42 + i });
     try {
       await f(ctx);
