@@ -1,0 +1,173 @@
+/**
+ * What an executor promises, shown and checked on each one: a task's
+ * exception reaches the caller; a cancelled queued task never runs (a shared
+ * counter proves it); aborting one running task loses no other; a task that
+ * calls process.exit() takes down only its own worker, which is replaced;
+ * shutdown() lets running work finish and refuses new work.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LabContext } from '../../src/core/lab.js';
+import type { Cell } from '../../src/core/report.js';
+import { epochNow, isAbortError, task, type Executor, type ExecutorKind, type TaskRun } from '../../src/executors/index.js';
+import { frameNaming } from './analysis.js';
+import { LABEL, warm, type MakeExecutor } from './executors.js';
+import { allMeet } from './concurrency.js';
+import { SEMANTICS_TASKS_URL as T, THROWN_MESSAGE, newCounter, runsOf } from './semantics.tasks.js';
+
+export interface SemanticsOptions {
+  /** Workers per pool. */
+  size: number;
+  make: MakeExecutor;
+  kinds?: readonly ExecutorKind[];
+  /** How long a holding task keeps its worker, ms. */
+  holdMs?: number;
+}
+
+interface Row {
+  kind: ExecutorKind;
+  error: { ok: boolean; text: string };
+  cancel: { ok: boolean; ran: number; text: string };
+  abort: { ok: boolean; text: string } | null;
+  exit: { ok: boolean; text: string } | null;
+  shutdown: { ok: boolean; text: string };
+}
+
+const KINDS: readonly ExecutorKind[] = ['sequential', 'threads', 'processes', 'worker-per-task'];
+/** Queued tasks cancelled in the cancellation test. */
+const CANCELLED = 4;
+/** Bound on any one step: far above what it takes, short of the lab's --timeout. */
+const STEP_MS = 15_000;
+const TASK_FILE = 'semantics.tasks.js';
+
+export async function semantics(ctx: LabContext<unknown>, o: SemanticsOptions): Promise<void> {
+  const kinds = o.kinds ?? KINDS;
+  const hold = o.holdMs ?? 60;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'conc-lab7-'));
+  ctx.defer(() => rmSync(dir, { recursive: true, force: true }));
+  const rows: Row[] = [];
+  for (const [i, kind] of kinds.entries()) {
+    ctx.progress(`semantics: ${LABEL[kind]}`, i / kinds.length);
+    const ex = await o.make(kind, kind === 'sequential' ? 1 : o.size);
+    try {
+      rows.push(await probe(ctx, ex, kind, hold, path.join(dir, kind)));
+    } finally {
+      await ex.shutdown();
+    }
+  }
+
+  const cell = (x: { ok: boolean; text: string } | null): Cell => (x ? `${x.ok ? '' : '✗ '}${x.text}` : 'n/a');
+  ctx.table({
+    title: 'Semantics, on each executor',
+    columns: [
+      { key: 'executor', label: 'executor', align: 'left' },
+      { key: 'error', label: 'exception', align: 'left' },
+      { key: 'cancel', label: 'cancelled, ran', align: 'left' },
+      { key: 'abort', label: 'abort one running', align: 'left' },
+      { key: 'exit', label: 'process.exit()', align: 'left' },
+      { key: 'shutdown', label: 'shutdown()', align: 'left' },
+    ],
+    rows: rows.map((r) => ({
+      executor: LABEL[r.kind],
+      error: cell(r.error),
+      cancel: cell(r.cancel),
+      abort: cell(r.abort),
+      exit: cell(r.exit),
+      shutdown: cell(r.shutdown),
+    })),
+    note:
+      `cancelled, ran: of ${CANCELLED} queued tasks aborted at once, how many ran (counted by the tasks themselves: a ` +
+      "SharedArrayBuffer where memory is shared, a file across processes). n/a: the task would hold or end the lab's own thread.",
+  });
+  const bad = (f: (r: Row) => { ok: boolean } | null): string => rows.filter((r) => f(r) && !f(r)?.ok).map((r) => LABEL[r.kind]).join(', ');
+  const on = (f: (r: Row) => unknown): number => rows.filter((r) => f(r)).length;
+  const frame = rows.find((r) => r.error.ok)?.error.text ?? '';
+  ctx.check("a task's exception reaches the caller", bad((r) => r.error) === '', bad((r) => r.error) ? `wrong on ${bad((r) => r.error)}` : `${frame}, ${rows.length} executors`);
+  ctx.check(
+    'cancelled queued tasks never ran',
+    bad((r) => r.cancel) === '',
+    bad((r) => r.cancel) ? `ran on ${bad((r) => r.cancel)}` : `0 of ${CANCELLED} ran, ${rows.length} executors`,
+  );
+  ctx.check('aborting a running task loses no other', bad((r) => r.abort) === '' && on((r) => r.abort) > 0, bad((r) => r.abort) ? `lost on ${bad((r) => r.abort)}` : `${on((r) => r.abort)} pools`);
+  ctx.check(
+    'process.exit() in a task is contained',
+    bad((r) => r.exit) === '' && on((r) => r.exit) > 0,
+    bad((r) => r.exit) ? `not on ${bad((r) => r.exit)}` : `${on((r) => r.exit)} pools served on at full size`,
+  );
+  ctx.check('shutdown() finishes running work, refuses new', bad((r) => r.shutdown) === '', bad((r) => r.shutdown) ? `wrong on ${bad((r) => r.shutdown)}` : `${rows.length} executors`);
+  ctx.output('cancelled tasks that ran', Object.fromEntries(rows.map((r) => [r.kind, r.cancel.ran])));
+}
+
+async function probe(ctx: LabContext<unknown>, ex: Executor, kind: ExecutorKind, hold: number, file: string): Promise<Row> {
+  const bounded = <X>(p: Promise<X>, what: string): Promise<X> => ctx.withTimeout(p, STEP_MS, `${LABEL[kind]}: ${what}`);
+  await warm(ex, task(T, 'tick', null, 0));
+  const size = ex.size;
+
+  // An exception: its message, and a stack that names the file where it was thrown.
+  const e = await bounded(ex.execute(task(T, 'fail', THROWN_MESSAGE)), 'the failing task');
+  const frame = frameNaming(e.error?.stack, TASK_FILE);
+  const errorOk = e.status === 'rejected' && e.error?.message === THROWN_MESSAGE && frame !== null;
+  const error = {
+    ok: errorOk,
+    text: e.status === 'fulfilled' ? 'swallowed' : e.error?.message !== THROWN_MESSAGE ? 'wrong message' : frame === null ? 'stack lost' : frame.replace(/^.*\(/, '').replace(/\)$/, ''),
+  };
+
+  // Cancel queued tasks: every worker held, then CANCELLED tasks queued and aborted at once; then `size`
+  // sentinels, which run after anything queued before them. The tasks count themselves.
+  const counter = newCounter(ex.sharesMemory, CANCELLED + size, `${file}.cancel`);
+  const blockers = Array.from({ length: size }, (_, i) => ex.execute(task(T, 'hold', null, i, hold)));
+  const ac = new AbortController();
+  const cancelled = Array.from({ length: CANCELLED }, (_, i) => ex.execute(task(T, 'tick', counter, i), { signal: ac.signal }));
+  ac.abort(new Error('cancelled by the lab'));
+  const settled = await bounded(Promise.all([...blockers, ...cancelled]), 'cancelled tasks');
+  const sentinels = await bounded(Promise.all(Array.from({ length: size }, (_, i) => ex.execute(task(T, 'tick', counter, CANCELLED + i)))), 'sentinels');
+  const counts = runsOf(counter, CANCELLED + size);
+  const ran = counts.slice(0, CANCELLED).reduce((a, b) => a + b, 0);
+  const rejected = settled.slice(size).filter((r) => r.status === 'rejected' && isAbortError(r.error)).length;
+  const sentinelsRan = counts.slice(CANCELLED).every((c) => c === 1) && sentinels.every((r) => r.status === 'fulfilled');
+  const cancel = {
+    ok: ran === 0 && rejected === CANCELLED && sentinelsRan,
+    ran,
+    text: `${ran} of ${CANCELLED}` + (rejected !== CANCELLED ? `, ${rejected} rejected` : '') + (sentinelsRan ? '' : ', count broken'),
+  };
+
+  // Abort one running task among size + 2: the others must all complete.
+  let abort: Row['abort'] = null;
+  if (kind !== 'sequential') {
+    const n = size + 2;
+    const c2 = newCounter(ex.sharesMemory, n, `${file}.abort`);
+    const ac0 = new AbortController();
+    const runs = Array.from({ length: n }, (_, i) => ex.execute<number>(task(T, 'hold', c2, i, hold * 2), i === 0 ? { signal: ac0.signal } : {}));
+    const t0 = Date.now();
+    while ((runsOf(c2, n)[0] ?? 0) < 1 && Date.now() - t0 < STEP_MS) await ctx.sleep(2);
+    ac0.abort(new Error('aborted by the lab'));
+    const out: TaskRun<number>[] = await bounded(Promise.all(runs), 'tasks beside the aborted one');
+    const lost = out.slice(1).filter((r, k) => r.status !== 'fulfilled' || r.value !== k + 1).length;
+    const aborted = out[0]?.status === 'rejected' && isAbortError(out[0]?.error);
+    abort = { ok: aborted && lost === 0, text: `${!aborted ? 'not aborted, ' : ''}${lost ? `${lost} lost` : `${n - 1} others done`}` };
+  }
+
+  // process.exit() in a task: that task fails, the pool replaces its worker and serves at full size.
+  let exit: Row['exit'] = null;
+  if (kind !== 'sequential') {
+    const x = await bounded(ex.execute(task(T, 'exitNow', 7)), 'the exiting task');
+    // size tasks that wait for each other meet only if the dead worker was replaced.
+    const full = await bounded(allMeet(ex, size, path.dirname(file)), 'tasks after the exit');
+    const failed = x.status === 'rejected';
+    exit = { ok: failed && full, text: `${failed ? 'contained' : 'not reported'}, ${full ? `${size} at once after` : 'pool shrank'}` };
+  }
+
+  // shutdown(): the task running at the time completes; a task submitted after is refused.
+  const running = ex.execute<number>(task(T, 'hold', null, 3, hold));
+  let doneAt = NaN;
+  const sd = ex.shutdown().then(() => (doneAt = epochNow()));
+  const after = await bounded(ex.execute(task(T, 'tick', null, 0)), 'a task after shutdown');
+  const r = await bounded(running, 'the task running at shutdown');
+  await bounded(sd, 'shutdown');
+  const refused = after.status === 'rejected' && after.error?.name === 'ExecutorShutdownError';
+  const finished = r.status === 'fulfilled' && r.value === 3 && doneAt >= r.end;
+  const shutdown = { ok: refused && finished, text: `${finished ? 'waited' : 'cut work'}, ${refused ? 'refuses' : 'took more'}` };
+
+  return { kind, error, cancel, abort, exit, shutdown };
+}

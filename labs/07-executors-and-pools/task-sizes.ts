@@ -1,0 +1,186 @@
+/**
+ * What a task costs to hand over, and from what size handing it over pays.
+ *
+ * 1. The round trip, one task at a time on one worker: from submit to the
+ *    result, less the time inside the task, is the executor's cost per task
+ *    (piscina's own histograms beside it, and its atomics setting: 'sync'
+ *    parks an idle worker on Atomics.wait, 'disabled' leaves it to the
+ *    message loop).
+ * 2. A sweep of task sizes with one worker per core: below some size the
+ *    pool loses to doing the work in place.
+ */
+import type { LabContext } from '../../src/core/lab.js';
+import type { Cell } from '../../src/core/report.js';
+import { ThreadPoolExecutor, task, type Executor, type ExecutorKind, type Task } from '../../src/executors/index.js';
+import { median } from '../../src/measure/stats.js';
+import { PRIMES_URL, divisionsPerMicrosecond } from '../../src/workloads/primes.js';
+import { breakEven } from './analysis.js';
+import { timeBatch, warm, type MakeExecutor } from './executors.js';
+
+export interface TaskSizesOptions {
+  /** Work per task, µs (on the lab's thread). */
+  sizes: readonly number[];
+  /** Workers of each pool in the sweep (the cores). */
+  workers: number;
+  /** Round trips timed per executor (a worker per task does a twentieth of them: each costs a thread's start-up). */
+  trips: number;
+  /** Total work per batch in the sweep, µs. */
+  budgetUs: number;
+  make: MakeExecutor;
+}
+
+export interface TaskSizesResult {
+  /** Median overhead per task (round trip less the time inside the task), µs, per row label. */
+  overheadUs: Record<string, number>;
+  /** Smallest task size from which each pool kind beats sequential, µs; null when it never did. */
+  paysFrom: Partial<Record<ExecutorKind, number | null>>;
+}
+
+interface Variant {
+  label: string;
+  kind: ExecutorKind;
+  extra?: Parameters<MakeExecutor>[2];
+}
+
+const VARIANTS: readonly Variant[] = [
+  { label: 'sequential', kind: 'sequential' },
+  { label: "threads, atomics 'sync'", kind: 'threads', extra: { threads: { atomics: 'sync' } } },
+  { label: "threads, atomics 'disabled'", kind: 'threads', extra: { threads: { atomics: 'disabled' } } },
+  { label: 'process pool', kind: 'processes' },
+  { label: 'worker per task', kind: 'worker-per-task' },
+];
+
+const SWEEP: readonly ExecutorKind[] = ['sequential', 'threads', 'processes', 'worker-per-task'];
+
+const work = (divisions: number): Task => task(PRIMES_URL, 'trialDivisions', divisions);
+const us = (ms: number): number => ms * 1000;
+
+export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): Promise<TaskSizesResult> {
+  const rate = divisionsPerMicrosecond();
+  const sizes = [...o.sizes].sort((a, b) => a - b);
+  const smallest = sizes[0] ?? 10;
+
+  // 1. Round trips on one worker.
+  const overheadUs: Record<string, number> = {};
+  const rtRows: Record<string, Cell>[] = [];
+  for (const [i, v] of VARIANTS.entries()) {
+    ctx.progress(`task sizes: round trip, ${v.label}`, i / (VARIANTS.length + sizes.length));
+    const ex = await o.make(v.kind, 1, v.extra);
+    try {
+      if (v.kind !== 'worker-per-task') await warm(ex, work(1));
+      const n = v.kind === 'worker-per-task' ? Math.max(3, Math.round(o.trips / 20)) : o.trips;
+      const pool = ex instanceof ThreadPoolExecutor ? ex.pool : null;
+      pool?.histogram.resetRunTime();
+      pool?.histogram.resetWaitTime();
+      const trips: number[] = [];
+      const inside: number[] = [];
+      const t = work(Math.round(smallest * rate));
+      for (let k = 0; k < n; k++) {
+        const t0 = performance.timeOrigin + performance.now();
+        const r = await ex.execute(t, { signal: ctx.signal });
+        if (r.status === 'rejected') throw r.error;
+        trips.push(r.settled - t0);
+        inside.push(r.end - r.start);
+      }
+      const overhead = trips.map((x, k) => x - (inside[k] as number));
+      ctx.metric({ name: 'overhead per task', unit: 'ms', better: 'lower', variant: { executor: v.label, taskUs: smallest }, samples: overhead });
+      overheadUs[v.label] = us(median(overhead));
+      rtRows.push({
+        executor: v.label,
+        trip: us(median(trips)),
+        inside: us(median(inside)),
+        overhead: us(median(overhead)),
+        pWait: pool ? us(pool.histogram.waitTime.p50) : null,
+        pRun: pool ? us(pool.histogram.runTime.p50) : null,
+      });
+    } finally {
+      await ex.shutdown();
+    }
+  }
+
+  // 2. The sweep, one worker per core.
+  const perTask = new Map<ExecutorKind, number[]>();
+  const tasksAt: number[] = [];
+  const exs = new Map<ExecutorKind, Executor>();
+  try {
+    for (const kind of SWEEP) {
+      const ex = await o.make(kind, kind === 'sequential' ? 1 : o.workers);
+      exs.set(kind, ex);
+      if (kind !== 'worker-per-task') await warm(ex, work(1));
+      perTask.set(kind, []);
+    }
+    for (const [i, size] of sizes.entries()) {
+      ctx.progress(`task sizes: ${size} µs per task`, (VARIANTS.length + i) / (VARIANTS.length + sizes.length));
+      const count = Math.min(500, Math.max(2 * o.workers, Math.round(o.budgetUs / size)));
+      tasksAt.push(count);
+      for (const kind of SWEEP) {
+        const n = kind === 'worker-per-task' ? Math.min(count, o.workers) : count;
+        const b = await timeBatch(ctx, exs.get(kind) as Executor, Array.from({ length: n }, () => work(Math.round(size * rate))), ctx.repeat, 0);
+        const per = b.walls.map((w) => w / n);
+        ctx.metric({ name: 'wall per task', unit: 'ms', better: 'lower', variant: { executor: kind, taskUs: size, workers: exs.get(kind)?.size ?? 1 }, samples: per });
+        (perTask.get(kind) as number[]).push(median(per));
+      }
+    }
+  } finally {
+    for (const ex of exs.values()) await ex.shutdown();
+  }
+  const seq = perTask.get('sequential') ?? [];
+  const speedups = (k: ExecutorKind): number[] => (perTask.get(k) ?? []).map((x, i) => (seq[i] as number) / x);
+  const paysFrom: TaskSizesResult['paysFrom'] = {};
+  for (const k of SWEEP.slice(1)) paysFrom[k] = breakEven(sizes, speedups(k));
+  const pays = (k: ExecutorKind): string => {
+    const p = paysFrom[k];
+    return p === null || p === undefined ? `never (to ${sizes[sizes.length - 1]} µs)` : p === smallest ? `${p} µs or less` : `${p} µs`;
+  };
+  for (const r of rtRows) {
+    const v = VARIANTS.find((x) => x.label === r.executor);
+    r.pays = v && v.kind !== 'sequential' ? pays(v.kind) : null;
+  }
+
+  ctx.table({
+    title: `Cost of a task: one at a time on one worker, ${smallest} µs of work each`,
+    columns: [
+      { key: 'executor', label: 'executor', align: 'left' },
+      { key: 'trip', label: 'round trip', unit: 'µs' },
+      { key: 'inside', label: 'in task', unit: 'µs' },
+      { key: 'overhead', label: 'overhead', unit: 'µs' },
+      { key: 'pWait', label: 'piscina wait', unit: 'µs' },
+      { key: 'pRun', label: 'piscina run', unit: 'µs' },
+      { key: 'pays', label: `pays from (${o.workers} workers)`, align: 'left' },
+    ],
+    rows: rtRows,
+    note:
+      'medians; overhead = round trip - time inside the task, as the task itself measured it. piscina wait and run ' +
+      "are p50 of its own pool.histogram.waitTime / runTime (ms there): its run is dispatch to result, our in-task " +
+      'time plus the trip back. pays from = the smallest task size from which the pool beat sequential (sweep below).',
+  });
+  ctx.table({
+    title: `Task sizes: wall per task with ${o.workers} workers against sequential`,
+    columns: [
+      { key: 'size', label: 'task', unit: 'µs' },
+      { key: 'tasks', label: 'tasks' },
+      { key: 'seq', label: 'sequential', unit: 'µs' },
+      { key: 'threads', label: 'threads', unit: 'x' },
+      { key: 'processes', label: 'processes', unit: 'x' },
+      { key: 'wpt', label: 'new worker', unit: 'x' },
+    ],
+    rows: sizes.map((size, i) => ({
+      size,
+      tasks: tasksAt[i] ?? null,
+      seq: us(seq[i] ?? NaN),
+      threads: speedups('threads')[i] ?? null,
+      processes: speedups('processes')[i] ?? null,
+      wpt: speedups('worker-per-task')[i] ?? null,
+    })),
+    note: `speedup over doing the work on the lab's thread (below 1x the pool loses); a new worker per task ran at most ${o.workers} tasks a batch.`,
+  });
+
+  const pooled = overheadUs["threads, atomics 'sync'"] ?? NaN;
+  const fresh = overheadUs['worker per task'] ?? NaN;
+  ctx.check(
+    'a pooled thread costs less per task than a new one',
+    pooled < fresh,
+    `overhead ${pooled.toFixed(0)} µs pooled, ${fresh.toFixed(0)} µs new (${(fresh / pooled).toFixed(0)}x)`,
+  );
+  return { overheadUs, paysFrom };
+}
