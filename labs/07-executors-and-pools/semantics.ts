@@ -23,6 +23,8 @@ export interface SemanticsOptions {
   kinds?: readonly ExecutorKind[];
   /** How long a holding task keeps its worker, ms. */
   holdMs?: number;
+  /** Bound on each step, ms (default 15 s). */
+  stepMs?: number;
 }
 
 interface Row {
@@ -39,6 +41,8 @@ const KINDS: readonly ExecutorKind[] = ['sequential', 'threads', 'processes', 'w
 const CANCELLED = 4;
 /** Bound on any one step: far above what it takes, short of the lab's --timeout. */
 const STEP_MS = 15_000;
+/** A step that did not finish in its time: the executor is stuck, and the steps after it are not tried. */
+class Stuck extends Error {}
 const TASK_FILE = 'semantics.tasks.js';
 
 export async function semantics(ctx: LabContext<unknown>, o: SemanticsOptions): Promise<void> {
@@ -51,9 +55,10 @@ export async function semantics(ctx: LabContext<unknown>, o: SemanticsOptions): 
     ctx.progress(`semantics: ${LABEL[kind]}`, i / kinds.length);
     const ex = await o.make(kind, kind === 'sequential' ? 1 : o.size);
     try {
-      rows.push(await probe(ctx, ex, kind, hold, path.join(dir, kind)));
+      rows.push(await probe(ctx, ex, kind, hold, path.join(dir, kind), o.stepMs ?? STEP_MS));
     } finally {
-      await ex.shutdown();
+      // Bounded: a stuck executor is left to the lab's tracking, which stops its threads and children.
+      await ctx.withTimeout(ex.shutdown(), o.stepMs ?? STEP_MS, `${LABEL[kind]}: shutdown`).catch(() => {});
     }
   }
 
@@ -99,22 +104,56 @@ export async function semantics(ctx: LabContext<unknown>, o: SemanticsOptions): 
   ctx.output('cancelled tasks that ran', Object.fromEntries(rows.map((r) => [r.kind, r.cancel.ran])));
 }
 
-async function probe(ctx: LabContext<unknown>, ex: Executor, kind: ExecutorKind, hold: number, file: string): Promise<Row> {
-  const bounded = <X>(p: Promise<X>, what: string): Promise<X> => ctx.withTimeout(p, STEP_MS, `${LABEL[kind]}: ${what}`);
-  await warm(ex, task(T, 'tick', null, 0));
+async function probe(ctx: LabContext<unknown>, ex: Executor, kind: ExecutorKind, hold: number, file: string, stepMs: number): Promise<Row> {
+  const row: Row = {
+    kind,
+    error: { ok: false, text: 'not tried' },
+    cancel: { ok: false, ran: NaN, text: 'not tried' },
+    abort: kind === 'sequential' ? null : { ok: false, text: 'not tried' },
+    exit: kind === 'sequential' ? null : { ok: false, text: 'not tried' },
+    shutdown: { ok: false, text: 'not tried' },
+  };
+  let step: Exclude<keyof Row, 'kind'> = 'error';
+  const bounded = <X>(p: Promise<X>, what: string): Promise<X> =>
+    ctx.withTimeout(p, stepMs, `${LABEL[kind]}: ${what}`).catch((e: unknown) => {
+      if (ctx.signal.aborted) throw e;
+      throw new Stuck(`${what}: stuck ${stepMs / 1000} s`);
+    });
+  try {
+    await steps(ctx, ex, kind, hold, file, bounded, row, (s) => (step = s));
+  } catch (e) {
+    if (!(e instanceof Stuck)) throw e;
+    row[step] = { ...row[step], ok: false, text: 'stuck' } as never;
+  }
+  return row;
+}
+
+async function steps(
+  ctx: LabContext<unknown>,
+  ex: Executor,
+  kind: ExecutorKind,
+  hold: number,
+  file: string,
+  bounded: <X>(p: Promise<X>, what: string) => Promise<X>,
+  row: Row,
+  at: (s: Exclude<keyof Row, 'kind'>) => void,
+): Promise<void> {
+  await bounded(warm(ex, task(T, 'tick', null, 0)), 'warm-up');
   const size = ex.size;
 
   // An exception: its message, and a stack that names the file where it was thrown.
+  at('error');
   const e = await bounded(ex.execute(task(T, 'fail', THROWN_MESSAGE)), 'the failing task');
   const frame = frameNaming(e.error?.stack, TASK_FILE);
   const errorOk = e.status === 'rejected' && e.error?.message === THROWN_MESSAGE && frame !== null;
-  const error = {
+  row.error = {
     ok: errorOk,
     text: e.status === 'fulfilled' ? 'swallowed' : e.error?.message !== THROWN_MESSAGE ? 'wrong message' : frame === null ? 'stack lost' : frame.replace(/^.*\(/, '').replace(/\)$/, ''),
   };
 
   // Cancel queued tasks: every worker held, then CANCELLED tasks queued and aborted at once; then `size`
   // sentinels, which run after anything queued before them. The tasks count themselves.
+  at('cancel');
   const counter = newCounter(ex.sharesMemory, CANCELLED + size, `${file}.cancel`);
   const blockers = Array.from({ length: size }, (_, i) => ex.execute(task(T, 'hold', null, i, hold)));
   const ac = new AbortController();
@@ -126,39 +165,41 @@ async function probe(ctx: LabContext<unknown>, ex: Executor, kind: ExecutorKind,
   const ran = counts.slice(0, CANCELLED).reduce((a, b) => a + b, 0);
   const rejected = settled.slice(size).filter((r) => r.status === 'rejected' && isAbortError(r.error)).length;
   const sentinelsRan = counts.slice(CANCELLED).every((c) => c === 1) && sentinels.every((r) => r.status === 'fulfilled');
-  const cancel = {
+  row.cancel = {
     ok: ran === 0 && rejected === CANCELLED && sentinelsRan,
     ran,
     text: `${ran} of ${CANCELLED}` + (rejected !== CANCELLED ? `, ${rejected} rejected` : '') + (sentinelsRan ? '' : ', count broken'),
   };
 
   // Abort one running task among size + 2: the others must all complete.
-  let abort: Row['abort'] = null;
   if (kind !== 'sequential') {
+    at('abort');
     const n = size + 2;
     const c2 = newCounter(ex.sharesMemory, n, `${file}.abort`);
     const ac0 = new AbortController();
     const runs = Array.from({ length: n }, (_, i) => ex.execute<number>(task(T, 'hold', c2, i, hold * 2), i === 0 ? { signal: ac0.signal } : {}));
     const t0 = Date.now();
     while ((runsOf(c2, n)[0] ?? 0) < 1 && Date.now() - t0 < STEP_MS) await ctx.sleep(2);
+    if ((runsOf(c2, n)[0] ?? 0) < 1) throw new Stuck('the task to abort never started');
     ac0.abort(new Error('aborted by the lab'));
     const out: TaskRun<number>[] = await bounded(Promise.all(runs), 'tasks beside the aborted one');
     const lost = out.slice(1).filter((r, k) => r.status !== 'fulfilled' || r.value !== k + 1).length;
     const aborted = out[0]?.status === 'rejected' && isAbortError(out[0]?.error);
-    abort = { ok: aborted && lost === 0, text: `${!aborted ? 'not aborted, ' : ''}${lost ? `${lost} lost` : `${n - 1} others done`}` };
+    row.abort = { ok: aborted && lost === 0, text: `${!aborted ? 'not aborted, ' : ''}${lost ? `${lost} lost` : `${n - 1} others done`}` };
   }
 
   // process.exit() in a task: that task fails, the pool replaces its worker and serves at full size.
-  let exit: Row['exit'] = null;
   if (kind !== 'sequential') {
+    at('exit');
     const x = await bounded(ex.execute(task(T, 'exitNow', 7)), 'the exiting task');
     // size tasks that wait for each other meet only if the dead worker was replaced.
     const full = await bounded(allMeet(ex, size, path.dirname(file)), 'tasks after the exit');
     const failed = x.status === 'rejected';
-    exit = { ok: failed && full, text: `${failed ? 'contained' : 'not reported'}, ${full ? `${size} at once after` : 'pool shrank'}` };
+    row.exit = { ok: failed && full, text: `${failed ? 'contained' : 'not reported'}, ${full ? `${size} at once after` : 'pool shrank'}` };
   }
 
   // shutdown(): the task running at the time completes; a task submitted after is refused.
+  at('shutdown');
   const running = ex.execute<number>(task(T, 'hold', null, 3, hold));
   let doneAt = NaN;
   const sd = ex.shutdown().then(() => (doneAt = epochNow()));
@@ -167,7 +208,5 @@ async function probe(ctx: LabContext<unknown>, ex: Executor, kind: ExecutorKind,
   await bounded(sd, 'shutdown');
   const refused = after.status === 'rejected' && after.error?.name === 'ExecutorShutdownError';
   const finished = r.status === 'fulfilled' && r.value === 3 && doneAt >= r.end;
-  const shutdown = { ok: refused && finished, text: `${finished ? 'waited' : 'cut work'}, ${refused ? 'refuses' : 'took more'}` };
-
-  return { kind, error, cancel, abort, exit, shutdown };
+  row.shutdown = { ok: refused && finished, text: `${finished ? 'waited' : 'cut work'}, ${refused ? 'refuses' : 'took more'}` };
 }

@@ -49,15 +49,16 @@ export class ProcessPoolExecutor extends BaseExecutor {
   /** Children retired after maxTasksPerChild tasks, and children that died or were killed mid-task. */
   retired = 0;
   died = 0;
-  private readonly slots = new Set<Slot>();
-  private readonly queue = new JobQueue(() => this.pump());
+  protected readonly slots = new Set<Slot>();
+  protected readonly queue = new JobQueue(() => this.pump());
   /** On --timeout or Ctrl-C, whatever is queued is rejected (the lab's tracking stops what runs). */
   private readonly onAbort = (): void => this.queue.rejectAll(this.track.signal?.reason);
   private closing = false;
 
-  protected constructor(
-    private readonly track: Tracking,
-    private readonly o: ProcessPoolOptions,
+  /** Use create(), which also starts the children. */
+  constructor(
+    protected readonly track: Tracking,
+    protected readonly o: ProcessPoolOptions,
   ) {
     super();
     this.size = o.size;
@@ -66,7 +67,8 @@ export class ProcessPoolExecutor extends BaseExecutor {
 
   /** Start the pool: resolves once every child has said it is ready. */
   static async create(track: Tracking, o: ProcessPoolOptions): Promise<ProcessPoolExecutor> {
-    const ex = new ProcessPoolExecutor(track, o);
+    // `this`: a subclass (a test's broken pool) creates itself.
+    const ex = new this(track, o);
     await ex.start();
     return ex;
   }
@@ -79,8 +81,8 @@ export class ProcessPoolExecutor extends BaseExecutor {
     return [...this.slots].map((s) => s.pid);
   }
 
-  /** Fork one child; resolves when it is ready. */
-  protected spawn(): Promise<void> {
+  /** Fork one child; resolves when it is ready (rejects when it cannot start, or the lab has ended). */
+  protected async spawn(): Promise<void> {
     const proc = this.track.fork(this.o.child ?? PROCESS_POOL_CHILD, [], {
       serialization: this.o.serialization ?? 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -113,13 +115,13 @@ export class ProcessPoolExecutor extends BaseExecutor {
       if (!slot.gone && !this.closing && !this.track.signal?.aborted) void this.spawn().catch(() => {});
       this.pump();
     });
-    return ready.then(
-      () => this.pump(),
-      (e: unknown) => {
-        proc.kill('SIGKILL');
-        throw e;
-      },
-    );
+    try {
+      await ready;
+    } catch (e) {
+      proc.kill('SIGKILL');
+      throw e;
+    }
+    this.pump();
   }
 
   private retire(slot: Slot): void {
