@@ -51,7 +51,7 @@ export function heldBack(yielded: readonly Pick<TaskRun, 'settled' | 'index'>[])
       count++;
       if (latest - r.settled > worstGap) {
         worstGap = latest - r.settled;
-        worst = `task ${r.index} came ${worstGap.toFixed(1)} ms before task ${latestIdx}, was yielded after it`;
+        worst = `task ${r.index} came ${worstGap.toFixed(0)} ms before task ${latestIdx}`;
       }
     }
     if (r.settled > latest) {

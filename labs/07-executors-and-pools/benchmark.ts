@@ -9,7 +9,7 @@ import type { Cell } from '../../src/core/report.js';
 import { task, type ExecutorKind } from '../../src/executors/index.js';
 import { machineBusyMs, othersCores } from '../../src/measure/contention.js';
 import { ratioOfMedians } from '../../src/measure/stats.js';
-import { PRIMES_URL, isPrimeMillerRabin, primesOf } from '../../src/workloads/primes.js';
+import { PRIMES_URL, WARM_PRIME, isPrimeMillerRabin, primesOf } from '../../src/workloads/primes.js';
 import { utilization } from './analysis.js';
 import { LABEL, timeBatch, warm, type Batch, type MakeExecutor } from './executors.js';
 
@@ -53,7 +53,7 @@ export async function benchmark(ctx: LabContext<unknown>, o: BenchmarkOptions): 
     const ex = await o.make(kind, size);
     try {
       // Pools start their workers and load the module first; a worker per task pays that every time, which is its point.
-      if (kind !== 'worker-per-task') await warm(ex, task(url, 'isPrime', 2));
+      if (kind !== 'worker-per-task') await warm(ex, task(url, 'isPrime', WARM_PRIME));
       const busy0 = machineBusyMs();
       const cpu0 = process.cpuUsage();
       const b = await timeBatch<boolean>(ctx, ex, tasks);
@@ -103,17 +103,17 @@ export async function benchmark(ctx: LabContext<unknown>, o: BenchmarkOptions): 
   });
 
   const base = verdicts.get(kinds[0] as ExecutorKind) ?? [];
-  const differ = [...verdicts].filter(([, v]) => v.length !== base.length || v.some((x, j) => x !== base[j])).map(([k]) => LABEL[k]);
+  const differ = [...verdicts].filter(([, v]) => v.length !== base.length || v.some((x, j) => x !== base[j])).map(([k]) => k);
   ctx.check(
     'every executor finds the same primes',
     differ.length === 0 && base.length === o.numbers.length,
-    differ.length ? `differ from ${LABEL[kinds[0] as ExecutorKind]}: ${differ.join(', ')}` : `${verdicts.size} executors, ${o.numbers.length} numbers`,
+    differ.length ? `${differ.join(', ')} differ from ${kinds[0]}` : `${verdicts.size} executors, ${o.numbers.length} numbers`,
   );
   const wrong = o.numbers.filter((n, j) => base[j] !== isPrimeMillerRabin(n));
   ctx.check(
     'trial division agrees with Miller-Rabin',
     wrong.length === 0 && base.length === o.numbers.length,
-    wrong.length ? `disagree on ${wrong.slice(0, 3).join(', ')}${wrong.length > 3 ? ', ...' : ''}` : `${o.numbers.length} numbers`,
+    wrong.length ? `${wrong.length} differ, first ${wrong[0]}` : `${o.numbers.length} numbers`,
   );
   const primes = primesOf(o.numbers, base);
   ctx.output('primes', primes);

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { task, type Executor, type ExecutorKind } from '../../src/executors/index.js';
 import { ratioOfMedians } from '../../src/measure/stats.js';
-import { PRIMES_URL } from '../../src/workloads/primes.js';
+import { PRIMES_URL, WARM_PRIME } from '../../src/workloads/primes.js';
 import { peakConcurrency, utilization } from './analysis.js';
 import { allMeet } from './concurrency.js';
 import { LABEL, timeBatch, warm, type Batch, type MakeExecutor } from './executors.js';
@@ -50,7 +50,7 @@ export async function poolSizes(ctx: LabContext<unknown>, o: PoolSizesOptions): 
       const known = o.measured?.size === size ? o.measured.batches[kind] : undefined;
       let ex = known ? null : await o.make(kind, size);
       try {
-        if (ex) await warm(ex, task(PRIMES_URL, 'isPrime', 2));
+        if (ex) await warm(ex, task(PRIMES_URL, 'isPrime', WARM_PRIME));
         const b = known ?? (await timeBatch<boolean>(ctx, ex as Executor, tasks));
         const m = ctx.metric({ name: 'primes batch', unit: 'ms', better: 'lower', variant: { executor: kind, workers: size }, samples: b.walls });
         const sp = ratioOfMedians(o.sequential, b.walls);
@@ -62,7 +62,7 @@ export async function poolSizes(ctx: LabContext<unknown>, o: PoolSizesOptions): 
           ex ??= await o.make(kind, size);
           if (await allMeet(ex, want, dir)) peak = want;
         }
-        if (peak !== want) short.push(`${LABEL[kind]} of ${size}: ${peak} at once`);
+        if (peak !== want) short.push(`${kind} of ${size}: ${peak} at once`);
         rows.push({
           pool: LABEL[kind],
           workers: size,
@@ -95,7 +95,7 @@ export async function poolSizes(ctx: LabContext<unknown>, o: PoolSizesOptions): 
       `Past ${o.cores} workers the threads take turns on the cores: the wall stops falling and efficiency drops.`,
   });
   ctx.check(
-    'each pool runs as many tasks at once as it has workers',
+    'a pool of n runs n tasks at once',
     short.length === 0,
     short.length ? short.join('; ') : `${rows.length} pools, ${o.sizes.join('/')} workers`,
   );

@@ -190,9 +190,9 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
   const pooled = overheadUs["threads, atomics 'sync'"] ?? NaN;
   const fresh = overheadUs['worker per task'] ?? NaN;
   ctx.check(
-    `a pooled thread costs ${POOLED_GAIN}x+ less per task than a new one`,
+    `a pooled thread costs ${POOLED_GAIN}x+ less than a new one`,
     pooled * POOLED_GAIN < fresh,
-    `overhead ${fmtUs(pooled)} pooled, ${fmtUs(fresh)} new (${(fresh / pooled).toFixed(0)}x)`,
+    `${fmtUs(pooled)} vs ${fmtUs(fresh)} a task`,
   );
   return { overheadUs, paysFrom };
 }

@@ -218,34 +218,34 @@ export async function lifecycles(ctx: LabContext<unknown>, o: LifecyclesOptions)
   const ended = lives.filter((l) => l.lane.mode === 'exit');
   const wrongEnd = ended.filter((l) => l.code !== l.lane.code || l.signal !== null || l.readyAt === null);
   ctx.check(
-    'a child that ends by itself reports its exit code',
+    "a child's own exit code reaches the parent",
     wrongEnd.length === 0,
-    ended.map((l) => `${l.lane.name}: code ${l.code}`).join(', '),
+    `codes ${ended.map((l) => l.code ?? l.signal).join(' and ')}, set ${ended.map((l) => l.lane.code).join(' and ')}`,
   );
   const term = byName('SIGTERM');
   const after = (l: Life | undefined): number => (l?.signalAt ? l.items.filter((t) => t > (l.signalAt as number)).length : NaN);
   ctx.check(
-    'SIGTERM: the child finishes its item and exits 0',
+    'SIGTERM: it finishes its item, exits 0',
     !!term && term.code === 0 && term.signal === null && !term.escalatedAt && term.lastWords?.finished === term.items.length && after(term) <= 1,
     !term
       ? 'no such lane'
       : term.escalatedAt
-        ? `ignored it: ${after(term)} items after, then SIGKILL`
-        : `code ${term.code}, ${after(term)} item after, said "${term.lastWords ? `finished item ${term.lastWords.finished}` : 'nothing'}"`,
+        ? `ignored: SIGKILL after ${after(term)} items`
+        : `said "${term.lastWords ? `finished item ${term.lastWords.finished}` : 'nothing'}", code ${term.code}`,
   );
   const kill = byName('SIGKILL');
   ctx.check(
-    'SIGKILL: it dies at once, its last words lost',
+    'SIGKILL: dies at once, last words lost',
     !!kill && kill.signal === 'SIGKILL' && kill.code === null && kill.lastWords === null && after(kill) <= 1,
-    !kill ? 'no such lane' : `signal ${kill.signal}, code ${kill.code}, ${kill.lastWords ? 'it spoke' : 'no last words'}`,
+    !kill ? 'no such lane' : `${kill.signal ? `signal ${kill.signal}` : `code ${kill.code}`}, ${kill.lastWords ? 'it spoke' : 'nothing said'}`,
   );
   const ownSession = daemon.session === daemon.pid;
   ctx.check(
-    'the daemon has its own session, outlives its launcher',
+    'daemon: own session, outlives its launcher',
     daemon.alive && daemon.launcherCode === 0 && (daemon.session === null || (ownSession && daemon.ppid !== daemon.launcher)),
     daemon.session === null
-      ? `alive: ${daemon.alive} (no /proc: session unseen)`
-      : `sid ${daemon.session}${ownSession ? ' = its pid' : ''}, parent ${daemon.ppid}, launcher ${daemon.launcher} gone`,
+      ? `alive: ${daemon.alive} (no /proc here)`
+      : `${ownSession ? 'sid = pid' : `sid ${daemon.session}, pid`} ${daemon.pid}, parent ${daemon.ppid}`,
   );
   ctx.output(
     'exits',

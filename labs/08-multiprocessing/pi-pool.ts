@@ -73,8 +73,8 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
     for (const x of all) perChild.set(x.worker ?? '?', (perChild.get(x.worker ?? '?') ?? 0) + 1);
     const most = Math.max(...perChild.values());
     const needed = o.maxTasksPerChild ? Math.ceil(all.length / o.maxTasksPerChild) : 1;
-    if (o.maxTasksPerChild && most > o.maxTasksPerChild) overused.push(`pool of ${size}: a child ran ${most}`);
-    if (o.maxTasksPerChild && perChild.size < needed) underRecycled.push(`pool of ${size}: ${perChild.size} children for ${all.length} chunks`);
+    if (o.maxTasksPerChild && most > o.maxTasksPerChild) overused.push(`a child of ${size} ran ${most} tasks`);
+    if (o.maxTasksPerChild && perChild.size < needed) underRecycled.push(`pool of ${size}: ${perChild.size} for ${all.length} tasks`);
     ctx.metric({ name: 'pi', unit: 'ms', better: 'lower', variant: { workers: size, samples: o.samples }, samples: walls });
     const sp = ratioOfMedians(base, walls);
     rows.push({
@@ -107,20 +107,20 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
       `input order in the last run${order ? ` (one run: ${order.split(' ').slice(0, 16).join(' ')}${chunks.length > 16 ? ' ...' : ''})` : ''}.`,
   });
   ctx.check(
-    'the pi estimates are identical across pool sizes',
+    'pi is the same for every pool size',
     insides.size === 1,
-    insides.size === 1 ? `${estimate.toFixed(7)} from ${o.sizes.length} pool sizes` : `${insides.size} estimates: ${Object.values(estimates).map((x) => x.toFixed(6)).join(', ')}`,
+    insides.size === 1 ? `${estimate.toFixed(7)}, ${o.sizes.length} sizes` : `${insides.size} estimates: ${[...insides].slice(0, 3).map((x) => piOf(x, o.samples).toFixed(5)).join(' ')}`,
   );
   ctx.check(
-    `the estimate is within ${SIGMAS} standard errors of pi`,
+    `pi estimate within ${SIGMAS} standard errors`,
     insides.size === 1 && Math.abs(estimate - Math.PI) < SIGMAS * sigma,
-    `off by ${Math.abs(estimate - Math.PI).toExponential(2)} = ${(Math.abs(estimate - Math.PI) / sigma).toFixed(2)} sigma`,
+    `off by ${(Math.abs(estimate - Math.PI) / sigma).toFixed(2)} sigma (${Math.abs(estimate - Math.PI).toExponential(1)})`,
   );
   if (o.maxTasksPerChild)
     ctx.check(
       `children retire after ${o.maxTasksPerChild} tasks`,
       overused.length === 0 && underRecycled.length === 0,
-      [...overused, ...underRecycled].join('; ') || `${rows.map((r) => r.children).join('/')} children for ${o.sizes.join('/')} workers`,
+      [...overused, ...underRecycled][0] ?? `${rows.map((r) => r.children).join('/')} children for ${o.sizes.join('/')} workers`,
     );
   else ctx.note('--max-tasks-per-child 0: children are never retired, so recycling is not checked.');
   ctx.output('pi.samples', o.samples);

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { LabContext } from '../../src/core/lab.js';
 import type { Daemon } from './lifecycles.js';
-import { findMarked, liveness, procStat, type Liveness } from './procfs.js';
+import { findMarked, liveness, type Liveness } from './procfs.js';
 
 /** How long a stopped process may take to be gone, ms. */
 const GONE_MS = 3000;
@@ -38,17 +38,15 @@ export async function stopDaemon(ctx: LabContext<unknown>, d: Daemon, stop: (pid
     /* no pid file */
   }
   const alive = found !== null && liveness(found) === 'alive';
-  const parent = found === null ? null : (procStat(found)?.ppid ?? null);
   if (alive) stop(found as number);
   const state = alive ? (await waitGone(ctx, [found as number], GONE_MS)).get(found as number) : null;
   const fileGone = !existsSync(d.pidFile);
   ctx.check(
-    'the daemon, found by its pid file, stops on SIGTERM',
+    'daemon found by pid file, stops on SIGTERM',
     found === d.pid && alive && state !== 'alive' && fileGone,
     found === null
       ? 'no pid file'
-      : `pid ${found}${parent !== null ? ` (parent ${parent})` : ''}: ${state === 'alive' ? `still running ${GONE_MS} ms on` : (state ?? 'was not running')}` +
-          `${fileGone ? ', pid file removed' : ', pid file left'}`,
+      : `pid ${found} ${state === 'alive' ? `runs ${GONE_MS / 1000} s on` : state ? 'ended' : 'not running'}, file ${fileGone ? 'removed' : 'left'}`,
   );
 }
 
@@ -61,13 +59,13 @@ export async function noSurvivors(ctx: LabContext<unknown>, o: { pids: readonly 
   const marked = findMarked(o.mark.name, o.mark.value);
   const strays = (marked ?? []).filter((p) => p !== process.pid && !pids.includes(p) && liveness(p) === 'alive');
   ctx.check(
-    'no process the lab started survives',
+    'every pid the lab started is gone',
     alive.length === 0 && strays.length === 0 && pids.length > 0,
     alive.length || strays.length
-      ? `alive: ${[...alive, ...strays].join(', ')}`
-      : `${pids.length - zombies.length} pids ESRCH` +
-          (zombies.length ? `, ${zombies.length} zombie(s) awaiting reaping` : '') +
-          (marked === null ? '' : ', none marked in /proc'),
+      ? `alive: ${[...alive, ...strays].join(', ')}`.slice(0, 36)
+      : `${pids.length - zombies.length} ESRCH` +
+          (zombies.length ? ` + ${zombies.length} zombie` : '') +
+          (marked === null ? '' : ', none in /proc'),
   );
   ctx.output('pids gone', alive.length === 0 && strays.length === 0);
 }

@@ -13,10 +13,17 @@ export function whereAmI(): string {
   return process.send ? `pid ${process.pid}` : 'main';
 }
 
+/** Modules already imported here: a task's module is loaded once per thread or process. */
+const modules = new Map<string, Record<string, unknown>>();
+
 export async function runTask(t: Task, worker = whereAmI()): Promise<TaskEnvelope> {
   let start = epochNow();
   try {
-    const mod = (await import(t.module)) as Record<string, unknown>;
+    let mod = modules.get(t.module);
+    if (!mod) {
+      mod = (await import(t.module)) as Record<string, unknown>;
+      modules.set(t.module, mod);
+    }
     const fn = mod[t.fn];
     if (typeof fn !== 'function') throw new TypeError(`${t.module} has no function export named ${t.fn}`);
     start = epochNow();

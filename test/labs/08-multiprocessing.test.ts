@@ -30,16 +30,16 @@ describe('multiprocessing: the lab', () => {
     expect(r.status).toBe('ok');
     expect(r.host).toBe('process');
     expect(r.checks.map((c) => c.name)).toEqual([
-      'a child that ends by itself reports its exit code',
-      'SIGTERM: the child finishes its item and exits 0',
-      'SIGKILL: it dies at once, its last words lost',
-      'the daemon has its own session, outlives its launcher',
+      "a child's own exit code reaches the parent",
+      'SIGTERM: it finishes its item, exits 0',
+      'SIGKILL: dies at once, last words lost',
+      'daemon: own session, outlives its launcher',
       'every message and byte arrives',
-      'the pi estimates are identical across pool sizes',
-      'the estimate is within 5 standard errors of pi',
+      'pi is the same for every pool size',
+      'pi estimate within 5 standard errors',
       'children retire after 4 tasks',
-      'the daemon, found by its pid file, stops on SIGTERM',
-      'no process the lab started survives',
+      'daemon found by pid file, stops on SIGTERM',
+      'every pid the lab started is gone',
     ]);
     expect(r.outputs.exits).toEqual({ 'exits 0': 0, 'exits 3': 3, SIGTERM: 0, SIGKILL: 'SIGKILL' });
     expect(r.outputs['pi.samples']).toBe(4_000_000);
