@@ -4,14 +4,15 @@
  * the same primes (and trial division must agree with Miller-Rabin); the
  * table shows what each gains over the lab's own thread.
  */
+import { readFileSync } from 'node:fs';
 import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
 import { task, type ExecutorKind } from '../../src/executors/index.js';
-import { machineBusyMs, othersCores } from '../../src/measure/contention.js';
+import { BUSY_MACHINE_CORES, machineBusyMs, othersCores } from '../../src/measure/contention.js';
 import { ratioOfMedians } from '../../src/measure/stats.js';
 import { PRIMES_URL, WARM_PRIME, isPrimeMillerRabin, primesOf } from '../../src/workloads/primes.js';
 import { utilization } from './analysis.js';
-import { LABEL, timeBatch, warm, type Batch, type MakeExecutor } from './executors.js';
+import { LABEL, runsFor, timeBatch, warm, type Batch, type MakeExecutor } from './executors.js';
 
 export interface BenchmarkOptions {
   numbers: readonly number[];
@@ -32,6 +33,15 @@ export interface BenchmarkResult {
   batches: Partial<Record<ExecutorKind, Batch<boolean>>>;
   size: number;
   primes: number[];
+}
+
+/** Is Linux's autogroup scheduling on (CPU shared per session rather than per thread under load)? */
+function autogroup(): boolean {
+  try {
+    return readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+  } catch {
+    return false;
+  }
 }
 
 const KINDS: readonly ExecutorKind[] = ['sequential', 'threads', 'processes', 'worker-per-task'];
@@ -56,7 +66,7 @@ export async function benchmark(ctx: LabContext<unknown>, o: BenchmarkOptions): 
       if (kind !== 'worker-per-task') await warm(ex, task(url, 'isPrime', WARM_PRIME));
       const busy0 = machineBusyMs();
       const cpu0 = process.cpuUsage();
-      const b = await timeBatch<boolean>(ctx, ex, tasks);
+      const b = await timeBatch<boolean>(ctx, ex, tasks, runsFor(ctx, ex));
       const busy1 = machineBusyMs();
       const cpu = process.cpuUsage(cpu0);
       verdicts.set(kind, b.values);
@@ -97,10 +107,19 @@ export async function benchmark(ctx: LabContext<unknown>, o: BenchmarkOptions): 
     ],
     rows,
     note:
-      `median of ${ctx.repeat} runs [95% CI]; speedup over sequential, efficiency = speedup / workers; busy = time the workers ` +
+      `median of ${ctx.repeat} runs${ctx.quick ? ' (worker per task: 1)' : ''} [95% CI]; speedup over sequential, efficiency = speedup / workers; busy = time the workers ` +
       `spent inside tasks / (wall x workers), from the tasks' own start and end times` +
       (othersN ? `; other processes used ${(othersSum / othersN).toFixed(1)} cores meanwhile` : ''),
   });
+
+  const others = othersN ? othersSum / othersN : 0;
+  if (others >= BUSY_MACHINE_CORES && autogroup())
+    ctx.note(
+      `Other processes used ${others.toFixed(1)} cores during these runs, and Linux's autogroup scheduling is on here: ` +
+        'the CPU is shared equally between sessions, not threads. Each child of the process pool has a session of its ' +
+        "own (conc starts children that way, to stop each as a group), while the thread pool's threads share the lab's " +
+        'one session: on a busy machine that alone can make the processes faster than the threads.',
+    );
 
   const base = verdicts.get(kinds[0] as ExecutorKind) ?? [];
   const differ = [...verdicts].filter(([, v]) => v.length !== base.length || v.some((x, j) => x !== base[j])).map(([k]) => k);

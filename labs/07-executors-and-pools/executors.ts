@@ -21,6 +21,13 @@ export const LABEL: Record<ExecutorKind, string> = {
   'worker-per-task': 'worker per task',
 };
 
+/**
+ * Timed runs of a batch: ctx.repeat, but one for a worker per task under
+ * --quick (each of its tasks starts a thread: it is the slowest by far, and
+ * its cost shows in one run).
+ */
+export const runsFor = (ctx: LabContext<unknown>, ex: Executor): number => (ctx.quick && ex.kind === 'worker-per-task' ? 1 : ctx.repeat);
+
 /** Start every thread and load the task's module in each: twice `size` copies of a cheap task at once. */
 export async function warm(ex: Executor, cheap: Task): Promise<void> {
   await ex.map(Array.from({ length: 2 * ex.size }, () => cheap));

@@ -36,7 +36,7 @@ export default defineLab({
     taskSizes: { type: 'list', default: [10, 100, 1000, 10_000, 30_000], min: 1, max: 100_000, maxItems: 8, help: 'work per task in µs for the overhead sweep' },
     bursts: { type: 'integer', default: 6, min: 2, max: 50, help: 'bursts of tasks in the idleTimeout experiment' },
   },
-  quick: { numbers: [...QUICK_NUMBERS], poolSizes: sizes([1, CORES, 2 * CORES]), taskSizes: [10, 1000, 10_000], bursts: 4 },
+  quick: { numbers: [...QUICK_NUMBERS], poolSizes: sizes([1, CORES, 2 * CORES]), taskSizes: [10, 1000, 10_000], bursts: 3 },
   repeat: { default: 3, quick: 2 },
   warmup: { default: 0, quick: 0 },
   timeout: 180,

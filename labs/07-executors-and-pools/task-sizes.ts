@@ -15,7 +15,7 @@ import { ThreadPoolExecutor, task, type Executor, type ExecutorKind, type Task }
 import { median } from '../../src/measure/stats.js';
 import { PRIMES_URL, divisionsPerMicrosecond } from '../../src/workloads/primes.js';
 import { breakEven } from './analysis.js';
-import { timeBatch, warm, type MakeExecutor } from './executors.js';
+import { runsFor, timeBatch, warm, type MakeExecutor } from './executors.js';
 
 export interface TaskSizesOptions {
   /** Work per task, µs (on the lab's thread). */
@@ -127,7 +127,7 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
       for (const kind of SWEEP) {
         const ex = exs.get(kind) as Executor;
         const n = ex.kind === 'worker-per-task' ? Math.min(count, o.workers) : count;
-        const b = await timeBatch(ctx, ex, Array.from({ length: n }, () => work(Math.round(size * rate))), ctx.repeat, 0);
+        const b = await timeBatch(ctx, ex, Array.from({ length: n }, () => work(Math.round(size * rate))), runsFor(ctx, ex), 0);
         const per = b.walls.map((w) => w / n);
         ctx.metric({ name: 'wall per task', unit: 'ms', better: 'lower', variant: { executor: kind, taskUs: size, workers: exs.get(kind)?.size ?? 1 }, samples: per });
         (perTask.get(kind) as number[]).push(median(per));

@@ -4,9 +4,11 @@
  * leaving no process behind, the detached daemon included. Fault tests:
  * 08-multiprocessing.faults.test.ts.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStat } from '../../labs/08-multiprocessing/procfs.js';
-import { runCli, runLab } from '../helpers/run-lab.js';
+import { labContext } from '../helpers/context.js';
+import { ROOT, runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
 import { MARK, newMark, survivors, until, watch } from './marked-procs.js';
 
@@ -15,6 +17,25 @@ describe('multiprocessing: /proc (pure)', () => {
     expect(parseStat('1234 (node) S 1 1234 1234 0 -1 4194560')).toEqual({ state: 'S', ppid: 1, pgrp: 1234, session: 1234 });
     expect(parseStat('99 (a (b) c) Z 7 8 9 0')).toEqual({ state: 'Z', ppid: 7, pgrp: 8, session: 9 });
     expect(parseStat('garbage')).toBe(null);
+  });
+});
+
+describe('multiprocessing: the pool', () => {
+  it('gives the same pi for the same seed, whatever the pool sizes, and another for another seed', async () => {
+    const { piPool } = (await import(path.join(ROOT, 'dist/labs/08-multiprocessing/pi-pool.js'))) as typeof import('../../labs/08-multiprocessing/pi-pool.js');
+    const estimate = async (seed: number, sizes: number[]): Promise<number[]> => {
+      const { ctx, done } = await labContext({ repeat: 1, seed });
+      try {
+        return Object.values((await piPool(ctx, { samples: 300_000, chunk: 50_000, sizes, maxTasksPerChild: 3, seed })).estimates);
+      } finally {
+        await done();
+      }
+    };
+    const a = await estimate(7, [1, 3]);
+    const b = await estimate(7, [2]);
+    const c = await estimate(8, [2]);
+    expect(new Set([...a, ...b]).size).toBe(1);
+    expect(c[0]).not.toBe(b[0]);
   });
 });
 
