@@ -4,6 +4,7 @@ import type { Check, Report, Table as TableData } from '../core/report.js';
 import { machineLine } from '../measure/machine.js';
 import { renderChart } from './chart.js';
 import { fmtCell, fmtDuration, headerLabel, wrap } from './format.js';
+import { gpuLine } from './gpu.js';
 import type { Style } from './style.js';
 
 export function renderTable(t: TableData, st: Style): string {
@@ -63,6 +64,7 @@ export function renderHeader(r: Report, chapter: string | undefined, st: Style):
 
 export function renderText(r: Report, st: Style, opts: { chapter?: string; verbose?: boolean } = {}): string {
   const parts: string[] = [renderHeader(r, opts.chapter, st)];
+  if (r.gpu) parts.push(gpuLine(r.gpu, st));
   for (const t of r.tables) parts.push(renderTable(t, st));
   for (const c of r.charts) parts.push(renderChart(c, st.width, st));
   if (r.notes.length) parts.push(r.notes.map((n) => wrap(n, st.width - 4).map((l, i) => (i ? `  ${l}` : `• ${l}`)).join('\n')).join('\n'));
