@@ -84,3 +84,9 @@ export function checkBackendRan(ctx: LabContext<unknown>, job: GpuJob): Backend 
   }
   return ran;
 }
+
+/** Close the GPU child: it should leave by itself once gpu.js's device and Dawn are dropped; say so when it did not. */
+export async function closeJob(ctx: LabContext<unknown>, job: GpuJob): Promise<void> {
+  const { exitedCleanly } = await job.close();
+  if (!exitedCleanly) ctx.note('the GPU child did not exit by itself within 3 s of closing: it was killed');
+}

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { defineLab } from '../../src/core/lab.js';
 import { REQUESTS } from '../../src/gpu/choice.js';
-import { checkBackendRan, chooseBackendExperiment } from './backend.js';
+import { checkBackendRan, chooseBackendExperiment, closeJob } from './backend.js';
 import { mandelbrotCase, matmulCases, reduceCases, vectorAddCases } from './cases.js';
 import { crossover } from './crossover.js';
 import { writeImage } from './image.js';
@@ -14,8 +14,8 @@ export default defineLab({
   title: 'Using the GPU',
   summary: 'gpu.js kernels against JS on one thread and on workers; which backend really ran, and where it wins',
   chapter:
-    'A GPU runs one small program on many data elements at once, after paying to compile it and to move ' +
-    'the data. gpu.js may run it on WebGPU, GL, WebAssembly or plain JS: the lab says which ran, and where it pays.',
+    'A GPU runs one kernel over many data at once, after compiling it and moving the data. gpu.js may ' +
+    'run WebGPU, GL, WebAssembly or JS: which one ran, and did it pay?',
   host: 'worker',
   hosts: ['worker', 'process'],
   options: {
@@ -45,7 +45,7 @@ export default defineLab({
       await kernelSweep(ctx, { job, workers, timing, cases: [mandelbrotCase(o.imageWidth, o.imageHeight, o.maxIter)] }),
     ];
     const ran = checkBackendRan(ctx, job);
-    await job.close();
+    await closeJob(ctx, job);
     crossover(ctx, sweeps, job.choice, workers.length);
     const image = sweeps[3]?.lastGpuOutput;
     if (o.image && image) writeImage(ctx, { file: o.image, steps: image, width: o.imageWidth, height: o.imageHeight, maxIter: o.maxIter, backend: ran ?? '?' });
