@@ -45,10 +45,14 @@ export async function chooseBackendExperiment(ctx: LabContext<unknown>, o: Backe
     ],
     rows,
     highlight: rows.map((r, i) => (r.used === 'ran' ? i : -1)).filter((i) => i >= 0),
-    note: 'Why each backend was not used: the backend line above. "first" includes compiling the kernel.',
+    note:
+      (o.requested === 'auto' ? 'Why each backend was not used: the backend line above. ' : `Only --backend ${o.requested} was probed. `) +
+      '"first" includes compiling the kernel.',
   });
   if (!choice.ran) throw new Error(choice.error ?? 'no backend can run');
   ctx.gpu({ requested: o.requested, ran: choice.ran, device: choice.device, software: choice.software, skipped: choice.skipped });
+  const webgpu = job.probes.find((p) => p.backend === 'webgpu');
+  if (webgpu?.tried?.length) ctx.note(`WebGPU adapters tried, hardware first: ${webgpu.tried.join('; ')}`);
   for (const w of job.warnings.slice(0, 3)) ctx.note(`the GPU child said: ${short(w, 200)}`);
   return job;
 }

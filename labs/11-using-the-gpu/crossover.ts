@@ -10,7 +10,10 @@ import { median, ratioOfMedians } from '../../src/measure/stats.js';
 import { KERNEL_LABEL } from './cases.js';
 import type { Impl, SizeResult, SweepResult } from './sweep.js';
 
-export type Verdict = 'win' | 'lose' | 'tie';
+export type Verdict = 'win' | 'lose' | 'tie' | 'too few runs';
+
+/** Timed calls each side needs before a range can say anything (a single call has no spread to judge by). */
+export const MIN_RUNS = 3;
 
 /** gpu.js against one CPU variant at one size: a win when the whole speedup range is above 1. */
 export function verdictAt(s: SizeResult, against: Impl): { verdict: Verdict; speedup: { value: number; low: number; high: number } } | null {
@@ -18,7 +21,8 @@ export function verdictAt(s: SizeResult, against: Impl): { verdict: Verdict; spe
   const cpu = s.variants.find((v) => v.impl === against);
   if (!gpu || !cpu) return null;
   const r = ratioOfMedians(cpu.steady, gpu.steady);
-  const verdict: Verdict = r.low > 1 ? 'win' : r.high < 1 ? 'lose' : 'tie';
+  const verdict: Verdict =
+    Math.min(cpu.steady.length, gpu.steady.length) < MIN_RUNS ? 'too few runs' : r.low > 1 ? 'win' : r.high < 1 ? 'lose' : 'tie';
   return { verdict, speedup: { value: r.ratio, low: r.low, high: r.high } };
 }
 
@@ -69,8 +73,8 @@ export function crossover(ctx: LabContext<unknown>, sweeps: readonly SweepResult
     rows,
     note:
       'Speedup at the largest size: median CPU time over median gpu.js time. A win: its whole range (from ' +
-      'the two medians\' CIs) is above 1; a tie: the range holds 1. "wins from": the smallest size from ' +
-      'which it wins at every larger size.',
+      'the two medians\' CIs) is above 1; a tie: the range holds 1 (fewer than 3 timed calls: too few runs ' +
+      'to tell). "wins from": the smallest size from which it wins at every larger size.',
   });
   ctx.note(whyNote(choice, wins, sweeps.length, vectorAddBandwidth(sweeps)));
 }
@@ -95,10 +99,9 @@ export function whyNote(choice: Choice, wins: number, kernels: number, bw: Retur
     : '';
   if (choice.ran === 'webasm' || choice.ran === 'cpu') {
     const kind = choice.ran === 'webasm' ? 'WebAssembly' : "gpu.js's JavaScript";
-    const gpus = choice.skipped.filter((s) => s.backend === 'webgpu' || s.backend === 'headlessgl').map((s) => `${s.backend}: ${s.reason}`);
     return (
       `No GPU computed here: gpu.js ran ${choice.ran} (${kind} on the CPU), so a "win" is one CPU path ` +
-      `beating another, not a GPU. ${gpus.length ? `The GPU backends: ${gpus.join('; ')}.` : 'No GPU backend was tried (--backend).'}`
+      `beating another, not a GPU; why the GPU backends were not used: the backend line at the top.`
     );
   }
   if (choice.software) {

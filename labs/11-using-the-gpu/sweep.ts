@@ -10,6 +10,7 @@ import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
 import type { GpuJob } from '../../src/gpu/job.js';
 import type { Timing } from '../../src/gpu/messages.js';
+import { timedPlan } from '../../src/gpu/timing.js';
 import { runOnWorkers } from '../../src/workloads/rows.js';
 import { fmtErr, KERNEL_LABEL, type Case, type KernelId } from './cases.js';
 
@@ -58,7 +59,8 @@ export async function kernelSweep(ctx: LabContext<unknown>, o: SweepOptions): Pr
     const t0 = performance.now();
     await fn();
     const firstMs = performance.now() - t0;
-    const s = await ctx.sample(fn, { warmup: t.warmup, repeat: t.repeat, maxTimeMs: t.maxTimeMs });
+    // Sampled as the GPU child samples its kernels (src/gpu/timing.ts).
+    const s = await ctx.sample(fn, timedPlan(t, firstMs));
     return { firstMs, steady: s.wall };
   };
 

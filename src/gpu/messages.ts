@@ -17,11 +17,11 @@ export interface KernelParams {
 }
 
 export interface Timing {
-  /** Untimed calls after the first. */
+  /** Untimed calls after the first (src/gpu/timing.ts: none when the first took over half of maxTimeMs). */
   warmup: number;
-  /** At least this many timed calls after the first... */
+  /** At least this many timed calls after the first (and at least 3)... */
   repeat: number;
-  /** ...unless this much time has passed (at least one call is always timed). */
+  /** ...unless this much time has passed and 3 calls could not fit in it anyway. */
   maxTimeMs: number;
 }
 

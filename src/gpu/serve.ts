@@ -20,6 +20,7 @@ import type { Backend } from './choice.js';
 import { isSoftwareDevice } from './choice.js';
 import { KERNEL_SOURCES, reduceChunk, type KernelSources } from './kernels.js';
 import type { FromChild, KernelName, KernelParams, ProbeReport, RunReport, Timing, ToChild } from './messages.js';
+import { timedPlan } from './timing.js';
 
 /** What a backend's set-up found. */
 export interface Setup {
@@ -166,16 +167,15 @@ export function serveGpuChild(hooks: ChildHooks = {}): void {
       tried.push(`Vulkan/Metal/D3D: ${firstLine(e)}`);
       return null;
     });
+    let hwName = '';
     if (hw) {
-      const info = hw.info;
-      const name = adapterName(info, 'Dawn Vulkan/Metal/D3D');
-      const software = isSoftwareDevice(name, Boolean(info?.isFallbackAdapter ?? hw.isFallbackAdapter));
-      if (!software) {
+      hwName = adapterName(hw.info, 'Dawn Vulkan/Metal/D3D');
+      if (!isSoftwareDevice(hwName, Boolean(hw.info?.isFallbackAdapter ?? hw.isFallbackAdapter))) {
         dawnKeep.push(native);
         installNavigator(hw);
-        return { device: name, software, tried: [...tried, `Vulkan/Metal/D3D: ${name}`], teardown: dropWebGpu };
+        return { device: hwName, software: false, tried: [...tried, `Vulkan/Metal/D3D: ${hwName}`], teardown: dropWebGpu };
       }
-      tried.push(`Vulkan/Metal/D3D: ${name}, a software adapter`);
+      tried.push(`Vulkan/Metal/D3D: ${hwName}, a software adapter`);
     } else if (tried.length === 0) tried.push('Vulkan/Metal/D3D: no adapter');
     // No hardware adapter: Dawn's OpenGL ES backend, which on Mesa gives
     // llvmpipe with no X server (EGL_PLATFORM=surfaceless, set by the lab).
@@ -184,17 +184,21 @@ export function serveGpuChild(hooks: ChildHooks = {}): void {
       tried.push(`OpenGL ES: ${firstLine(e)}`);
       return null;
     });
-    if (!sw) {
-      if (!tried.some((t) => t.startsWith('OpenGL ES'))) tried.push('OpenGL ES: no adapter');
-      throw new Error(`no WebGPU adapter: ${tried.join('; ')}`);
+    if (sw) {
+      const name = adapterName(sw.info, 'Dawn OpenGL ES');
+      dawnKeep.push(gles);
+      installNavigator(sw);
+      tried.push(`OpenGL ES: ${name}`);
+      return { device: name, software: isSoftwareDevice(name, Boolean(sw.info?.isFallbackAdapter ?? sw.isFallbackAdapter)), tried, teardown: dropWebGpu };
     }
-    const name = adapterName(sw.info, 'Dawn OpenGL ES');
-    const software = isSoftwareDevice(name, Boolean(sw.info?.isFallbackAdapter ?? sw.isFallbackAdapter));
-    dawnKeep.push(gles);
-    if (hw) dawnKeep.push(native);
-    installNavigator(sw);
-    tried.push(`OpenGL ES: ${name}`);
-    return { device: name, software, tried, teardown: dropWebGpu };
+    if (!tried.some((t) => t.startsWith('OpenGL ES'))) tried.push('OpenGL ES: no adapter');
+    if (hw) {
+      // Only a software adapter on the default backends (SwiftShader, say): that one, then.
+      dawnKeep.push(native);
+      installNavigator(hw);
+      return { device: hwName, software: true, tried, teardown: dropWebGpu };
+    }
+    throw new Error(`no WebGPU adapter: ${tried.join('; ')}`);
   }
 
   async function setupHeadlessGl(): Promise<Setup> {
@@ -274,14 +278,15 @@ export function serveGpuChild(hooks: ChildHooks = {}): void {
     let out = await built.call();
     const firstMs = performance.now() - t0;
     const classFirst = classes(built.shortcuts);
-    for (let i = 0; i < t.warmup; i++) out = await built.call();
+    const plan = timedPlan(t, firstMs);
+    for (let i = 0; i < plan.warmup; i++) out = await built.call();
     const steadyMs: number[] = [];
     const start = performance.now();
     do {
       t0 = performance.now();
       out = await built.call();
       steadyMs.push(performance.now() - t0);
-    } while (steadyMs.length < t.repeat && performance.now() - start < t.maxTimeMs);
+    } while (steadyMs.length < plan.repeat && performance.now() - start < plan.maxTimeMs);
     return { output: flatten(out), firstMs, steadyMs, classFirst, classLast: classes(built.shortcuts), fallbackReason: fallback(built.shortcuts) };
   }
 
@@ -312,7 +317,8 @@ export function serveGpuChild(hooks: ChildHooks = {}): void {
   }
 
   async function use(b: Backend): Promise<void> {
-    if (!setups.has(b)) throw new Error(`backend ${b} was not probed`);
+    // Probed in an earlier child that a crash took down: set it up again here.
+    if (!setups.has(b)) setups.set(b, await setup(b));
     run = { backend: b, gpu: new (loadGpuJs().GPU)({ mode: modeOf(b, 'run') }) };
     // The other backends' set-ups are not needed any more.
     for (const [other, s] of setups) if (other !== b) await s.teardown?.();

@@ -16,6 +16,9 @@ import { decodePng } from '../../src/render/png.js';
 import { isSoftwareDevice } from '../../src/gpu/choice.js';
 import { MANDELBROT_TOLERANCE, mandelbrotReference } from '../../src/workloads/mandelbrot.js';
 import { parseOptionValue, type OptionSpec } from '../../src/core/options.js';
+import { crossoverSize, verdictAt, whyNote } from '../../labs/11-using-the-gpu/crossover.js';
+import type { SizeResult } from '../../labs/11-using-the-gpu/sweep.js';
+import { timedPlan } from '../../src/gpu/timing.js';
 import { checkNamed, labContext } from '../helpers/context.js';
 import { ROOT, runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
@@ -87,6 +90,52 @@ function mesaEglMissing(): string | null {
   if (!dri.some((d) => existsSync(path.join(d, 'swrast_dri.so')))) missing.push('swrast_dri.so');
   return missing.length ? `not installed: ${missing.join(', ')} (apt: libegl1 libegl-mesa0 libegl-dev libgl1-mesa-dri)` : null;
 }
+
+describe('using-the-gpu: the pieces (pure)', () => {
+  const at = (size: number, js: number[], gpu: number[]): SizeResult => ({
+    size: String(size),
+    sizeValue: size,
+    variants: [
+      { impl: 'js', label: 'js', firstMs: 1, steady: js, error: 0, tolerance: 0, ok: true },
+      { impl: 'workers', label: 'w', firstMs: 1, steady: js.map((x) => x / 2), error: 0, tolerance: 0, ok: true },
+      { impl: 'gpu.js', label: 'g', firstMs: 1, steady: gpu, error: 0, tolerance: 0, ok: true },
+    ],
+  });
+  const around = (m: number): number[] => [m * 0.98, m * 0.99, m, m * 1.01, m * 1.02];
+
+  it('a win needs the whole speedup range above 1, from three timed calls a side', () => {
+    expect(verdictAt(at(64, around(10), around(5)), 'js')?.verdict).toBe('win');
+    expect(verdictAt(at(64, around(5), around(10)), 'js')?.verdict).toBe('lose');
+    expect(verdictAt(at(64, [5, 9, 20], [6, 10, 19]), 'js')?.verdict).toBe('tie');
+    expect(verdictAt(at(64, [10], [1]), 'js')?.verdict).toBe('too few runs');
+    expect(verdictAt(at(64, around(10), around(5)), 'js')?.speedup.value).toBeCloseTo(2, 10);
+  });
+
+  it('the crossover is the smallest size from which gpu.js wins at every larger one', () => {
+    const sizes = [at(64, around(1), around(4)), at(128, around(8), around(4)), at(256, around(64), around(8)), at(512, around(512), around(20))];
+    expect(crossoverSize(sizes, 'js')).toBe('128');
+    expect(crossoverSize([...sizes].reverse(), 'js')).toBe('128');
+    expect(crossoverSize([at(64, around(8), around(4)), at(128, around(1), around(4)), at(256, around(64), around(8))], 'js')).toBe('256');
+    expect(crossoverSize(sizes.slice(0, 1), 'js')).toBeNull();
+  });
+
+  it('the why note says no GPU computed when webasm or cpu ran, and names a software device', () => {
+    const base = { requested: 'auto' as const, skipped: [] };
+    expect(whyNote({ ...base, ran: 'webasm', device: 'WebAssembly on X', software: true }, 0, 4, null)).toMatch(/^No GPU computed here: gpu\.js ran webasm/);
+    const sw = whyNote({ ...base, ran: 'webgpu', device: 'llvmpipe-llvm-15 via Dawn OpenGL ES (Mesa)', software: true }, 1, 4, { size: '65,536', gbps: 0.1, cpuGbps: 0.3 });
+    expect(sw).toMatch(/^gpu\.js ran webgpu on llvmpipe-llvm-15, a software rasterizer/);
+    expect(sw).toContain('0.10 GB/s through gpu.js, 0.30 GB/s in plain JS');
+    expect(whyNote({ ...base, ran: 'webgpu', device: 'NVIDIA H100 via Dawn Vulkan/Metal/D3D', software: false }, 4, 4, null)).toMatch(/NVIDIA H100, a hardware GPU; it beat the workers on 4 of 4 kernels/);
+  });
+
+  it('both sides time at least three calls after the first, and long first calls skip the warm-up', () => {
+    const t = { warmup: 1, repeat: 5, maxTimeMs: 3000 };
+    expect(timedPlan(t, 10)).toEqual({ warmup: 1, repeat: 5, maxTimeMs: 3000 });
+    expect(timedPlan(t, 5000)).toEqual({ warmup: 0, repeat: 5, maxTimeMs: 18000 });
+    expect(timedPlan({ ...t, repeat: 1 }, 1).repeat).toBe(3);
+    expect(timedPlan(t, 60_000).maxTimeMs).toBe(30_000);
+  });
+});
 
 describe('using-the-gpu: the lab', () => {
   let auto: Report;
