@@ -166,6 +166,13 @@ describe('using-the-gpu: the lab', () => {
     expect(auto.tables[2]?.rows.map((r) => r.variant)).toEqual(Array(3).fill(['js, 1 thread', expect.stringMatching(/^js, \d+ workers?$/), `gpu.js ${g.ran}`]).flat());
     expect(auto.metrics.filter((m) => m.name === 'steady time' && m.variant.impl === 'gpu.js').every((m) => m.variant.backend === g.ran)).toBe(true);
     expect(auto.durationMs).toBeLessThan(60_000);
+    // As printed on an 80-column terminal, nothing is wider: the backend line, the notes, the checks.
+    const { renderText } = (await import(path.join(ROOT, 'dist/src/render/text.js'))) as typeof import('../../src/render/text.js');
+    const { makeStyle } = (await import(path.join(ROOT, 'dist/src/render/style.js'))) as typeof import('../../src/render/style.js');
+    const { displayWidth } = (await import(path.join(ROOT, 'dist/src/render/format.js'))) as typeof import('../../src/render/format.js');
+    const text = renderText(auto, makeStyle(false, 80));
+    expect(text).toMatch(new RegExp(`^backend: ${g.ran} \\(asked: auto\\) · `, 'm'));
+    for (const l of text.split('\n')) expect(displayWidth(l), l).toBeLessThanOrEqual(80);
   });
 
   it('--backend cpu runs as itself, with the same outputs for the same seed as auto (they come from the float64 references)', async () => {
