@@ -5,8 +5,8 @@
  * reference (the float32 tolerance). Pure apart from allocating.
  */
 import type { KernelParams } from '../../src/gpu/messages.js';
-import { MANDELBROT_TOLERANCE, mandelbrotDiff, mandelbrotReference } from '../../src/workloads/mandelbrot.js';
-import { matmulFlops, matmulInputs, matmulReference, matmulTolerance } from '../../src/workloads/matmul.js';
+import { MANDELBROT_TOLERANCE, mandelbrotDiff, mandelbrotRows } from '../../src/workloads/mandelbrot.js';
+import { matmulFlops, matmulInputs, matmulRows, matmulTolerance } from '../../src/workloads/matmul.js';
 import { sharedCopy, sharedFloat64, type RowJob } from '../../src/workloads/rows.js';
 import { reduceInputs, sumRange, vectorAddRange, vectorAddTolerance, vectorInputs } from '../../src/workloads/vector.js';
 
@@ -38,7 +38,7 @@ export interface Case {
   /** What the GPU child gets. */
   inputs: Float32Array[];
   flops: number | null;
-  /** The single-thread JS version in float64: the reference. */
+  /** The single-thread JS version in float64: the reference. It writes into one output array, allocated once, as the workers do. */
   reference(): Float64Array;
   /** The same work for worker threads, on shared copies of the inputs; `result` reads it back after a run. */
   shared(): { job: RowJob; result(values: number[]): Float64Array };
@@ -69,6 +69,7 @@ export function vectorAddCases(seed: (label: string) => number, sizes: readonly 
   return sizes.map((s) => {
     const n = s * s;
     const { a, b } = vectorInputs(seed(`vector add ${n}`), n);
+    let out: Float64Array | null = null;
     return {
       kernel: 'vectorAdd',
       size: n.toLocaleString('en-US'),
@@ -77,7 +78,7 @@ export function vectorAddCases(seed: (label: string) => number, sizes: readonly 
       inputs: [a, b],
       flops: n,
       reference: () => {
-        const out = new Float64Array(n);
+        out ??= new Float64Array(n);
         vectorAddRange(a, b, out, 0, n);
         return out;
       },
@@ -95,6 +96,7 @@ export function matmulCases(seed: (label: string) => number, sizes: readonly num
   return sizes.map((n) => {
     const { a, b } = matmulInputs(seed(`matmul ${n}`), n);
     const tolerance = matmulTolerance(a, b, n);
+    let out: Float64Array | null = null;
     return {
       kernel: 'matmul',
       size: `${n}x${n}`,
@@ -102,7 +104,11 @@ export function matmulCases(seed: (label: string) => number, sizes: readonly num
       params: { n },
       inputs: [a, b],
       flops: matmulFlops(n),
-      reference: () => matmulReference(a, b, n),
+      reference: () => {
+        out ??= new Float64Array(n * n);
+        matmulRows(a, b, n, out, 0, n);
+        return out;
+      },
       shared: () => {
         const out = sharedFloat64(n * n);
         return { job: { kernel: 'matmul', a: sharedCopy(a), b: sharedCopy(b), n, out }, result: () => out };
@@ -134,6 +140,7 @@ export function reduceCases(seed: (label: string) => number, sizes: readonly num
 }
 
 export function mandelbrotCase(width: number, height: number, maxIter: number): Case {
+  let out: Float64Array | null = null;
   return {
     kernel: 'mandelbrot',
     size: `${width}x${height}`,
@@ -141,7 +148,11 @@ export function mandelbrotCase(width: number, height: number, maxIter: number): 
     params: { width, height, maxIter },
     inputs: [],
     flops: null,
-    reference: () => mandelbrotReference(width, height, maxIter),
+    reference: () => {
+      out ??= new Float64Array(width * height);
+      mandelbrotRows(width, height, maxIter, out, 0, height);
+      return out;
+    },
     shared: () => {
       const out = sharedFloat64(width * height);
       return { job: { kernel: 'mandelbrot', width, height, maxIter, out }, result: () => out };

@@ -144,7 +144,7 @@ function toleranceNote(kernel: KernelId): string {
     case 'matmul':
       return 'max error: against the float64 product; tolerance 2 n 2^-24 |row of A| |column of B| (n float32 roundings). js, 1 thread is the reference.';
     case 'reduce':
-      return 'data: small integers, so every float32 partial sum is exact and the tolerance is 0. Two passes on the GPU: chunks of about sqrt(N), then their sums.';
+      return 'data: small integers, so every float32 partial sum is exact and the tolerance is 0. gpu.js: two kernels, chunks of about sqrt(N), then their sums (read back in between).';
     case 'mandelbrot':
       return 'max error: share of pixels whose escape step differs from float64 (float32 rounding near the set\'s edge); tolerance 2%.';
   }

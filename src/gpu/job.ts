@@ -63,7 +63,7 @@ export interface GpuJob {
   close(): Promise<{ exitedCleanly: boolean }>;
 }
 
-/** Dawn's harmless messages on stderr (GPU.md): not worth a note. */
+/** Dawn's harmless messages on stderr (reduced limits, no Vulkan loader): not worth a note. */
 const NOISE = [/artificially reduced/, /Couldn't load Vulkan/, /^\s+at operator\(\)/, /^\s*$/];
 
 /** The known-answer inputs: small integers, so the product is exact in float32 whatever the order of the sums. */
@@ -104,7 +104,7 @@ class ChildDied extends Error {}
 export async function openGpuJob(ctx: LabContext<unknown>, o: GpuJobOptions): Promise<GpuJob> {
   const replyMs = o.replyMs ?? 120_000;
   const kaN = o.knownAnswerN ?? KNOWN_ANSWER_N;
-  // A private runtime directory for Mesa/EGL (GPU.md), removed at the end.
+  // A private runtime directory for Mesa's EGL (it wants one; none is set in a bare container), removed at the end.
   const runtimeDir = mkdtempSync(path.join(os.tmpdir(), 'conc-gpu-'));
   ctx.defer(() => rmSync(runtimeDir, { recursive: true, force: true }));
 

@@ -251,7 +251,7 @@ describe('using-the-gpu: the command line', () => {
     const mark = `t${process.pid}-${Date.now()}`;
     const r = await runCli(['lab', '11', '--timeout', '1'], { env: { CONC_LAB11_MARK: mark } });
     expect(r.code).toBe(3);
-    expect(r.ms).toBeLessThan(4000);
+    expect(r.ms).toBeLessThan(5000); // node start, 1 s, then the host's bounded kill; about 3 s here under load 12
     expect(r.stdout).toMatch(/✗ timeout — lab 11 \(using-the-gpu\) timed out after 1 s/);
     await new Promise((res) => setTimeout(res, 300));
     expect(markedPids(mark)).toEqual([]);
