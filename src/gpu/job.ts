@@ -104,7 +104,8 @@ class ChildDied extends Error {}
 export async function openGpuJob(ctx: LabContext<unknown>, o: GpuJobOptions): Promise<GpuJob> {
   const replyMs = o.replyMs ?? 120_000;
   const kaN = o.knownAnswerN ?? KNOWN_ANSWER_N;
-  // A private runtime directory for Mesa's EGL (it wants one; none is set in a bare container), removed at the end.
+  // A private XDG_RUNTIME_DIR for Mesa's EGL (some setups warn or fail without one; here it works
+  // either way; EGL_PLATFORM=surfaceless is the one that matters), removed at the end.
   const runtimeDir = mkdtempSync(path.join(os.tmpdir(), 'conc-gpu-'));
   ctx.defer(() => rmSync(runtimeDir, { recursive: true, force: true }));
 
