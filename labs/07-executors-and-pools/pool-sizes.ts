@@ -64,7 +64,7 @@ export async function poolSizes(ctx: LabContext<unknown>, o: PoolSizesOptions): 
         }
         if (peak !== want) short.push(`${kind} of ${size}: ${peak} at once`);
         rows.push({
-          pool: LABEL[kind],
+          pool: kind,
           workers: size,
           wall: { value: m.median, low: m.ci.low, high: m.ci.high },
           speedup: { value: sp.ratio, low: sp.low, high: sp.high },
@@ -90,7 +90,7 @@ export async function poolSizes(ctx: LabContext<unknown>, o: PoolSizesOptions): 
     ],
     rows,
     note:
-      `speedup over sequential; efficiency = speedup / workers; busy = time inside tasks / (wall x workers); ` +
+      `threads: the piscina pool, processes: the process pool. speedup over sequential; efficiency = speedup / workers; busy = time inside tasks / (wall x workers); ` +
       `at once = most tasks running at the same instant (from the tasks' own times, or tasks that waited for each other). ` +
       `Past ${o.cores} workers the threads take turns on the cores: the wall stops falling and efficiency drops.`,
   });

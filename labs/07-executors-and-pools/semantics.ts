@@ -29,12 +29,16 @@ export interface SemanticsOptions {
 
 interface Row {
   kind: ExecutorKind;
+  /** Where the stack says the exception was thrown. */
+  frame?: string;
   error: { ok: boolean; text: string };
   cancel: { ok: boolean; ran: number; text: string };
   abort: { ok: boolean; text: string } | null;
   exit: { ok: boolean; text: string } | null;
   shutdown: { ok: boolean; text: string };
 }
+
+type Step = 'error' | 'cancel' | 'abort' | 'exit' | 'shutdown';
 
 const KINDS: readonly ExecutorKind[] = ['sequential', 'threads', 'processes', 'worker-per-task'];
 /** Queued tasks cancelled in the cancellation test. */
@@ -68,8 +72,8 @@ export async function semantics(ctx: LabContext<unknown>, o: SemanticsOptions): 
     columns: [
       { key: 'executor', label: 'executor', align: 'left' },
       { key: 'error', label: 'exception', align: 'left' },
-      { key: 'cancel', label: 'cancelled, ran', align: 'left' },
-      { key: 'abort', label: 'abort one running', align: 'left' },
+      { key: 'cancel', label: 'cancelled ran', align: 'left' },
+      { key: 'abort', label: 'abort one', align: 'left' },
       { key: 'exit', label: 'process.exit()', align: 'left' },
       { key: 'shutdown', label: 'shutdown()', align: 'left' },
     ],
@@ -82,12 +86,14 @@ export async function semantics(ctx: LabContext<unknown>, o: SemanticsOptions): 
       shutdown: cell(r.shutdown),
     })),
     note:
-      `cancelled, ran: of ${CANCELLED} queued tasks aborted at once, how many ran (counted by the tasks themselves: a ` +
-      "SharedArrayBuffer where memory is shared, a file across processes). n/a: the task would hold or end the lab's own thread.",
+      'exception: its message and a stack naming the file it was thrown in reached the caller. cancelled ran: of ' +
+      `${CANCELLED} queued tasks aborted at once, how many ran (counted by the tasks themselves: a SharedArrayBuffer where ` +
+      'memory is shared, a file across processes). abort one: aborting one running task among others; process.exit(): ' +
+      "a task ending its worker, then as many tasks at once as workers. n/a: it would hold or end the lab's own thread.",
   });
   const bad = (f: (r: Row) => { ok: boolean } | null): string => rows.filter((r) => f(r) && !f(r)?.ok).map((r) => LABEL[r.kind]).join(', ');
   const on = (f: (r: Row) => unknown): number => rows.filter((r) => f(r)).length;
-  const frame = rows.find((r) => r.error.ok)?.error.text ?? '';
+  const frame = rows.find((r) => r.error.ok)?.frame ?? '';
   ctx.check("a task's exception reaches the caller", bad((r) => r.error) === '', bad((r) => r.error) ? `wrong on ${bad((r) => r.error)}` : `thrown at ${frame}`);
   ctx.check(
     'cancelled queued tasks never ran',
@@ -113,7 +119,7 @@ async function probe(ctx: LabContext<unknown>, ex: Executor, kind: ExecutorKind,
     exit: kind === 'sequential' ? null : { ok: false, text: 'not tried' },
     shutdown: { ok: false, text: 'not tried' },
   };
-  let step: Exclude<keyof Row, 'kind'> = 'error';
+  let step: Step = 'error';
   const bounded = <X>(p: Promise<X>, what: string): Promise<X> =>
     ctx.withTimeout(p, stepMs, `${LABEL[kind]}: ${what}`).catch((e: unknown) => {
       if (ctx.signal.aborted) throw e;
@@ -136,7 +142,7 @@ async function steps(
   file: string,
   bounded: <X>(p: Promise<X>, what: string) => Promise<X>,
   row: Row,
-  at: (s: Exclude<keyof Row, 'kind'>) => void,
+  at: (s: Step) => void,
 ): Promise<void> {
   await bounded(warm(ex, task(T, 'tick', null, 0)), 'warm-up');
   const size = ex.size;
@@ -148,8 +154,9 @@ async function steps(
   const errorOk = e.status === 'rejected' && e.error?.message === THROWN_MESSAGE && frame !== null;
   row.error = {
     ok: errorOk,
-    text: e.status === 'fulfilled' ? 'swallowed' : e.error?.message !== THROWN_MESSAGE ? 'wrong message' : frame === null ? 'stack lost' : frame.replace(/^.*\(/, '').replace(/\)$/, ''),
+    text: e.status === 'fulfilled' ? 'swallowed' : e.error?.message !== THROWN_MESSAGE ? 'wrong message' : frame === null ? 'stack lost' : 'carried',
   };
+  row.frame = frame?.replace(/^.*\(/, '').replace(/\)$/, '') ?? '';
 
   // Cancel queued tasks: every worker held, then CANCELLED tasks queued and aborted at once; then `size`
   // sentinels, which run after anything queued before them. The tasks count themselves.
@@ -185,7 +192,7 @@ async function steps(
     const out: TaskRun<number>[] = await bounded(Promise.all(runs), 'tasks beside the aborted one');
     const lost = out.slice(1).filter((r, k) => r.status !== 'fulfilled' || r.value !== k + 1).length;
     const aborted = out[0]?.status === 'rejected' && isAbortError(out[0]?.error);
-    row.abort = { ok: aborted && lost === 0, text: `${!aborted ? 'not aborted, ' : ''}${lost ? `${lost} lost` : `${n - 1} others done`}` };
+    row.abort = { ok: aborted && lost === 0, text: `${!aborted ? 'not aborted, ' : ''}${lost ? `${lost} lost` : 'others done'}` };
   }
 
   // process.exit() in a task: that task fails, the pool replaces its worker and serves at full size.
@@ -195,7 +202,7 @@ async function steps(
     // size tasks that wait for each other meet only if the dead worker was replaced.
     const full = await bounded(allMeet(ex, size, path.dirname(file)), 'tasks after the exit');
     const failed = x.status === 'rejected';
-    row.exit = { ok: failed && full, text: `${failed ? 'contained' : 'not reported'}, ${full ? `${size} at once after` : 'pool shrank'}` };
+    row.exit = { ok: failed && full, text: !failed ? 'not reported' : full ? 'contained' : 'pool shrank' };
   }
 
   // shutdown(): the task running at the time completes; a task submitted after is refused.
@@ -208,5 +215,5 @@ async function steps(
   await bounded(sd, 'shutdown');
   const refused = after.status === 'rejected' && after.error?.name === 'ExecutorShutdownError';
   const finished = r.status === 'fulfilled' && r.value === 3 && doneAt >= r.end;
-  row.shutdown = { ok: refused && finished, text: `${finished ? 'waited' : 'cut work'}, ${refused ? 'refuses' : 'took more'}` };
+  row.shutdown = { ok: refused && finished, text: !finished ? 'cut work' : refused ? 'waits, refuses' : 'took more' };
 }

@@ -44,8 +44,8 @@ interface Variant {
 
 const VARIANTS: readonly Variant[] = [
   { label: 'sequential', kind: 'sequential' },
-  { label: "threads, atomics 'sync'", kind: 'threads', extra: { threads: { atomics: 'sync' } } },
-  { label: "threads, atomics 'disabled'", kind: 'threads', extra: { threads: { atomics: 'disabled' } } },
+  { label: "threads, 'sync'", kind: 'threads', extra: { threads: { atomics: 'sync' } } },
+  { label: "threads, 'disabled'", kind: 'threads', extra: { threads: { atomics: 'disabled' } } },
   { label: 'process pool', kind: 'processes' },
   { label: 'worker per task', kind: 'worker-per-task' },
 ];
@@ -142,7 +142,7 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
   for (const k of SWEEP.slice(1)) paysFrom[k] = breakEven(sizes, speedups(k));
   const pays = (k: ExecutorKind): string => {
     const p = paysFrom[k];
-    return p === null || p === undefined ? `never (to ${sizes[sizes.length - 1]} µs)` : p === smallest ? `${p} µs or less` : `${p} µs`;
+    return p === null || p === undefined ? 'never' : p === smallest ? `≤ ${p} µs` : `${p} µs`;
   };
   for (const r of rtRows) {
     const v = VARIANTS.find((x) => x.label === r.executor);
@@ -158,13 +158,14 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
       { key: 'overhead', label: 'overhead', unit: 'µs' },
       { key: 'pWait', label: 'piscina wait', unit: 'µs' },
       { key: 'pRun', label: 'piscina run', unit: 'µs' },
-      { key: 'pays', label: `pays from (${o.workers} workers)`, align: 'left' },
+      { key: 'pays', label: 'pays from', align: 'left' },
     ],
     rows: rtRows,
     note:
-      'medians; overhead = round trip - time inside the task, as the task itself measured it. piscina wait and run ' +
-      "are p50 of its own pool.histogram.waitTime / runTime (ms there): its run is dispatch to result, our in-task " +
-      'time plus the trip back. pays from = the smallest task size from which the pool beat sequential (sweep below).',
+      "medians; threads: piscina with atomics 'sync' or 'disabled'. overhead = round trip - time inside the task, as the " +
+      'task itself measured it. piscina wait and run are p50 of its own pool.histogram.waitTime / runTime (ms there): ' +
+      `its run is dispatch to result. pays from = the smallest task size from which ${o.workers} workers beat ` +
+      `sequential in the sweep below (never: not up to ${sizes[sizes.length - 1]} µs).`,
   });
   ctx.table({
     title: `Task sizes: wall per task with ${o.workers} workers against sequential`,
@@ -187,7 +188,7 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
     note: `speedup over doing the work on the lab's thread (below 1x the pool loses); a new worker per task ran at most ${o.workers} tasks a batch.`,
   });
 
-  const pooled = overheadUs["threads, atomics 'sync'"] ?? NaN;
+  const pooled = overheadUs["threads, 'sync'"] ?? NaN;
   const fresh = overheadUs['worker per task'] ?? NaN;
   ctx.check(
     `a pooled thread costs ${POOLED_GAIN}x+ less than a new one`,

@@ -56,7 +56,6 @@ export async function timeline(ctx: LabContext<unknown>, o: TimelineOptions): Pr
   ctx.table({
     title: 'asCompleted: results in the order they came',
     columns: [
-      { key: 'n', label: '#' },
       { key: 'task', label: 'task' },
       { key: 'number', label: 'number', align: 'right' },
       { key: 'prime', label: 'prime' },
@@ -65,8 +64,7 @@ export async function timeline(ctx: LabContext<unknown>, o: TimelineOptions): Pr
       { key: 'end', label: 'end', unit: 'ms' },
       { key: 'got', label: 'came', unit: 'ms' },
     ],
-    rows: yielded.map((r, i) => ({
-      n: i + 1,
+    rows: yielded.map((r) => ({
       task: r.index,
       number: String(o.numbers[r.index]),
       prime: r.status === 'fulfilled' ? (r.value as boolean) : null,
@@ -75,7 +73,7 @@ export async function timeline(ctx: LabContext<unknown>, o: TimelineOptions): Pr
       end: r1(r.end - t0),
       got: r1(r.settled - t0),
     })),
-    note: 'start and end: as the task measured them; came: when the executor had the result. Results must be yielded in the order they came.',
+    note: 'in the order they were yielded. start and end: as the task measured them; came: when the executor had the result.',
   });
   const held = heldBack(yielded);
   const failed = yielded.filter((r) => r.status === 'rejected').length;
