@@ -36,7 +36,7 @@ export default defineLab({
     taskSizes: { type: 'list', default: [10, 100, 1000, 10_000, 30_000], min: 1, max: 100_000, maxItems: 8, help: 'work per task in µs for the overhead sweep' },
     bursts: { type: 'integer', default: 6, min: 2, max: 50, help: 'bursts of tasks in the idleTimeout experiment' },
   },
-  quick: { numbers: [...QUICK_NUMBERS], poolSizes: sizes([1, CORES, 2 * CORES]), taskSizes: [10, 1000, 10_000], bursts: 3 },
+  quick: { numbers: [...QUICK_NUMBERS], poolSizes: sizes([CORES, 2 * CORES]), taskSizes: [10, 1000, 10_000], bursts: 3 },
   repeat: { default: 3, quick: 2 },
   warmup: { default: 0, quick: 0 },
   timeout: 180,
@@ -47,7 +47,7 @@ export default defineLab({
 
     const bench = await benchmark(ctx, { numbers: o.numbers, size: cores, make });
     await poolSizes(ctx, { numbers: o.numbers, sizes: o.poolSizes, sequential: bench.sequential, cores, make, measured: bench });
-    await taskSizes(ctx, { sizes: o.taskSizes, workers: cores, trips: ctx.quick ? 60 : 200, budgetUs: ctx.quick ? 30_000 : 100_000, make });
+    await taskSizes(ctx, { sizes: o.taskSizes, workers: cores, trips: ctx.quick ? 40 : 200, budgetUs: ctx.quick ? 30_000 : 100_000, maxTasks: ctx.quick ? 200 : 500, make });
     await idleTimeout(ctx, { bursts: o.bursts, gapMs: 30, threads: Math.max(2, cores), minThreads: Math.max(1, Math.floor(cores / 2)), taskUs: 2000, make });
     await semantics(ctx, { size: 2, make });
     await timeline(ctx, { numbers: o.numbers, size: cores, make });

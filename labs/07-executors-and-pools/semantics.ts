@@ -88,7 +88,8 @@ export async function semantics(ctx: LabContext<unknown>, o: SemanticsOptions): 
     note:
       'exception: its message and a stack naming the file it was thrown in reached the caller. cancelled ran: of ' +
       `${CANCELLED} queued tasks aborted at once, how many ran (counted by the tasks themselves: a SharedArrayBuffer where ` +
-      'memory is shared, a file across processes). abort one: aborting one running task among others; process.exit(): ' +
+      'memory is shared, a file across processes). abort one: one queued task cancelled, then one running task aborted; ' +
+      'every other task must complete. process.exit(): ' +
       "a task ending its worker, then as many tasks at once as workers. n/a: it would hold or end the lab's own thread.",
   });
   const bad = (f: (r: Row) => { ok: boolean } | null): string => rows.filter((r) => f(r) && !f(r)?.ok).map((r) => LABEL[r.kind]).join(', ');
@@ -144,7 +145,8 @@ async function steps(
   row: Row,
   at: (s: Step) => void,
 ): Promise<void> {
-  await bounded(warm(ex, task(T, 'tick', null, 0)), 'warm-up');
+  // A worker per task has nothing to warm: each task starts its own.
+  if (ex.kind !== 'worker-per-task') await bounded(warm(ex, task(T, 'tick', null, 0)), 'warm-up');
   const size = ex.size;
 
   // An exception: its message, and a stack that names the file where it was thrown.
@@ -181,18 +183,27 @@ async function steps(
   // Abort one running task among size + 2: the others must all complete.
   if (kind !== 'sequential') {
     at('abort');
-    const n = size + 2;
+    // size + 3 tasks: the first `size` run, the rest queue. Once task 0 runs, the first queued task
+    // (index size) is cancelled, then task 0 is aborted while it runs: every other task must still
+    // complete (piscina 5.0 lost the later tasks after exactly this sequence, issue #805; an abort
+    // that ends a worker shared by other tasks loses them, #934).
+    const n = size + 3;
     const c2 = newCounter(ex.sharesMemory, n, `${file}.abort`);
-    const ac0 = new AbortController();
-    const runs = Array.from({ length: n }, (_, i) => ex.execute<number>(task(T, 'hold', c2, i, hold * 2), i === 0 ? { signal: ac0.signal } : {}));
+    const acs = Array.from({ length: n }, () => new AbortController());
+    const runs = acs.map((ac, i) => ex.execute<number>(task(T, 'hold', c2, i, hold * 2), i === 0 || i === size ? { signal: ac.signal } : {}));
     const t0 = Date.now();
     while ((runsOf(c2, n)[0] ?? 0) < 1 && Date.now() - t0 < STEP_MS) await ctx.sleep(2);
     if ((runsOf(c2, n)[0] ?? 0) < 1) throw new Stuck('the task to abort never started');
-    ac0.abort(new Error('aborted by the lab'));
+    acs[size]?.abort(new Error('cancelled by the lab'));
+    acs[0]?.abort(new Error('aborted by the lab'));
     const out: TaskRun<number>[] = await bounded(Promise.all(runs), 'tasks beside the aborted one');
-    const lost = out.slice(1).filter((r, k) => r.status !== 'fulfilled' || r.value !== k + 1).length;
-    const aborted = out[0]?.status === 'rejected' && isAbortError(out[0]?.error);
-    row.abort = { ok: aborted && lost === 0, text: `${!aborted ? 'not aborted, ' : ''}${lost ? `${lost} lost` : 'others done'}` };
+    const lost = out.filter((r, i) => i !== 0 && i !== size && (r.status !== 'fulfilled' || r.value !== i)).length;
+    const aborted = [0, size].every((i) => out[i]?.status === 'rejected' && isAbortError(out[i]?.error));
+    const queuedRan = runsOf(c2, n)[size] ?? 0;
+    row.abort = {
+      ok: aborted && lost === 0 && queuedRan === 0,
+      text: `${!aborted ? 'not aborted, ' : ''}${queuedRan ? 'cancelled ran, ' : ''}${lost ? `${lost} lost` : 'others done'}`,
+    };
   }
 
   // process.exit() in a task: that task fails, the pool replaces its worker and serves at full size.

@@ -26,6 +26,8 @@ export interface TaskSizesOptions {
   trips: number;
   /** Total work per batch in the sweep, µs. */
   budgetUs: number;
+  /** Most tasks in one batch of the sweep. */
+  maxTasks: number;
   make: MakeExecutor;
 }
 
@@ -122,7 +124,7 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
     }
     for (const [i, size] of sizes.entries()) {
       ctx.progress(`task sizes: ${size} µs per task`, (VARIANTS.length + i) / (VARIANTS.length + sizes.length));
-      const count = Math.min(500, Math.max(2 * o.workers, Math.round(o.budgetUs / size)));
+      const count = Math.min(o.maxTasks, Math.max(2 * o.workers, Math.round(o.budgetUs / size)));
       tasksAt.push(count);
       for (const kind of SWEEP) {
         const ex = exs.get(kind) as Executor;

@@ -51,9 +51,16 @@ export class WorkerPerTaskExecutor extends BaseExecutor {
   }
 
   private start(job: Job): void {
+    let w: ReturnType<Tracking['worker']>;
+    try {
+      w = this.track.worker(this.o.worker ?? WORKER_PER_TASK_WORKER, { workerData: { task: job.task } });
+    } catch (e) {
+      // The lab has ended (its tracking takes no new workers): this task fails, nothing is left running.
+      job.reject(e);
+      return;
+    }
     this.running++;
     this.started++;
-    const w = this.track.worker(this.o.worker ?? WORKER_PER_TASK_WORKER, { workerData: { task: job.task } });
     let reply: TaskEnvelope | null = null;
     job.stop = () => void w.terminate();
     w.once('message', (env: TaskEnvelope) => (reply = env));
