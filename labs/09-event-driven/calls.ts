@@ -29,6 +29,9 @@ interface Row {
   server: string;
 }
 
+/** Runs of a row with a cancelled request that never reached the server. */
+const TRIES = 3;
+
 const errName = (e: unknown): string => (e instanceof HttpStatusError ? String(e.status) : ((e as Error)?.name ?? String(e)));
 
 export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): Promise<void> {
@@ -43,10 +46,13 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
 
   const aborted = new Map<number, number>();
   const served = new Set<number>();
+  const received = new Set<number>();
   const onAbort = (e: RequestEvent): void => void aborted.set(e.item, e.ms);
   const onServed = (e: RequestEvent): void => void served.add(e.item);
+  const onRequest = (item: number): void => void received.add(item);
   server.events.on('aborted', onAbort);
   server.events.on('served', onServed);
+  server.events.on('request', onRequest);
 
   /** Wait (bounded) until the server has nothing open, then say what it saw since the row began. */
   const serverSaw = async (): Promise<string> => {
@@ -59,15 +65,36 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
   };
   const rows: Row[] = [];
   const results: Record<string, unknown> = {};
-  const row = async (key: string, call: string, node: string, f: () => Promise<{ value: unknown; text: string }>): Promise<void> => {
-    server.resetStats();
-    const t0 = performance.now();
-    const r = await f();
-    const ms = performance.now() - t0;
-    results[key] = r.value;
-    rows.push({ call, node, ms, result: r.text, server: await serverSaw() });
-  };
   const cancelled: number[] = [];
+  let retried = 0;
+  /**
+   * One call, timed. `cancels`: the requests it cancels. Client and server
+   * share this thread, so a stall right after a request goes out can let the
+   * cancel fire before the server has read it; such a request never reached
+   * the server, which then cannot see it go: the row is run again (TRIES).
+   */
+  const row = async (key: string, call: string, node: string, f: () => Promise<{ value: unknown; text: string }>, cancels: number[] = []): Promise<void> => {
+    for (let tries = 1; ; tries++) {
+      for (const i of cancels) {
+        received.delete(i);
+        aborted.delete(i);
+        served.delete(i);
+      }
+      server.resetStats();
+      const t0 = performance.now();
+      const r = await f();
+      const ms = performance.now() - t0;
+      const saw = await serverSaw();
+      if (tries < TRIES && !cancels.every((i) => received.has(i))) {
+        retried++;
+        continue;
+      }
+      results[key] = r.value;
+      rows.push({ call, node, ms, result: r.text, server: saw });
+      cancelled.push(...cancels);
+      return;
+    }
+  };
 
   try {
     ctx.progress('gather, race, timeout, cancel');
@@ -85,9 +112,8 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
       for (const p of ps) p.catch(() => {});
       const v = await Promise.race(ps);
       for (const ac of acs) ac.abort();
-      cancelled.push(8, 9);
       return { value: v, text: v };
-    });
+    }, [8, 9]);
     await row('firstSuccess', 'first success', 'Promise.any', async () => {
       const v = await Promise.any([fetch(10, { status: 500 }), fetch(11, { delay: 2 * d }), fetch(12, { delay: 3 * d })]);
       return { value: v, text: v };
@@ -98,16 +124,14 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
       return { value: text, text: text.join(',') };
     });
     await row('timeout', 'wait_for', 'AbortSignal.timeout', async () => {
-      cancelled.push(16);
       try {
         const v = await fetch(16, { delay: long }, undefined, 2 * d);
         return { value: v, text: v };
       } catch (e) {
         return { value: errName(e), text: errName(e) };
       }
-    });
+    }, [16]);
     await row('cancel', 'task.cancel()', 'AbortController', async () => {
-      cancelled.push(17);
       const ac = new AbortController();
       const t = setTimeout(() => ac.abort(), d);
       try {
@@ -118,7 +142,7 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
       } finally {
         clearTimeout(t);
       }
-    });
+    }, [17]);
 
     // The server's view of the cancelled requests: seen to go, or (had the work gone on) answered.
     const until = performance.now() + (o.abortWaitMs ?? 2000);
@@ -126,6 +150,7 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
   } finally {
     server.events.off('aborted', onAbort);
     server.events.off('served', onServed);
+    server.events.off('request', onRequest);
   }
 
   ctx.table({
@@ -140,7 +165,8 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
     rows: rows.map((r) => ({ ...r })),
     note:
       `requests wait ${d}, ${2 * d} or ${3 * d} ms; "+ cancel rest" and the last two ask for ${long} ms and are cut short. ` +
-      'Promise.race and Promise.any settle early but leave the losers running: the server still answers them.',
+      'Promise.race and Promise.any settle early but leave the losers running: the server still answers them.' +
+      (retried ? ` ${retried} row(s) were run again: a cancelled request had not reached the server yet.` : ''),
   });
   ctx.output('calls.results', results);
   ctx.output(
@@ -153,7 +179,7 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
     'a cancelled request is seen aborted by the server',
     missing.length === 0,
     missing.length
-      ? `not aborted at the server: ${missing.map((i) => `#${i}${served.has(i) ? ' (answered)' : ''}`).join(', ')}`
+      ? `not aborted at the server: ${missing.map((i) => `#${i}${served.has(i) ? ' (answered)' : received.has(i) ? '' : ' (never arrived)'}`).join(', ')}`
       : `${cancelled.length}/${cancelled.length} aborted, after ${cancelled.map((i) => (aborted.get(i) ?? 0).toFixed(0)).join(', ')} ms`,
   );
 }
