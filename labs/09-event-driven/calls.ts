@@ -102,7 +102,7 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
       const v = await Promise.all([fetch(1, { delay: d }), fetch(2, { delay: 2 * d }), fetch(3, { delay: 3 * d })]);
       return { value: v, text: v.join(',') };
     });
-    await row('firstCompleted', 'wait: first done', 'Promise.race', async () => {
+    await row('firstCompleted', 'first done', 'Promise.race', async () => {
       const v = await Promise.race([fetch(4, { delay: d }), fetch(5, { delay: 2 * d }), fetch(6, { delay: 3 * d })]);
       return { value: v, text: v };
     });
@@ -160,7 +160,7 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
       { key: 'node', label: 'Node' },
       { key: 'ms', label: 'ms' },
       { key: 'result', label: 'result' },
-      { key: 'server', label: 'server saw' },
+      { key: 'server', label: 'server' },
     ],
     rows: rows.map((r) => ({ ...r })),
     note:
@@ -176,10 +176,10 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
 
   const missing = cancelled.filter((i) => !aborted.has(i));
   ctx.check(
-    'a cancelled request is seen aborted by the server',
+    'cancelled requests seen aborted by the server',
     missing.length === 0,
     missing.length
       ? `not aborted at the server: ${missing.map((i) => `#${i}${served.has(i) ? ' (answered)' : received.has(i) ? '' : ' (never arrived)'}`).join(', ')}`
-      : `${cancelled.length}/${cancelled.length} aborted, after ${cancelled.map((i) => (aborted.get(i) ?? 0).toFixed(0)).join(', ')} ms`,
+      : `${cancelled.length}/${cancelled.length}, after ${cancelled.map((i) => (aborted.get(i) ?? 0).toFixed(0)).join(', ')} ms`,
   );
 }

@@ -112,11 +112,11 @@ export async function fanout(ctx: LabContext<unknown>, o: FanoutOptions): Promis
       `${o.repeat} run(s) per limit, median (min-max).` +
       (retried ? ` ${retried} run(s) were measured again after the server saw fewer than min(limit, requests) at once.` : ''),
   });
-  ctx.check('the limit is never exceeded (in flight, at the server)', over.length === 0, over.length ? over.slice(0, 3).join('; ') : `${o.limits.length} limits x ${o.repeat} runs`);
+  ctx.check('limit never exceeded (in flight at the server)', over.length === 0, over.length ? over.slice(0, 3).join('; ') : `${o.limits.length} limit${o.limits.length === 1 ? '' : 's'} x ${o.repeat} run${o.repeat === 1 ? '' : 's'}`);
   ctx.check(
-    'the server saw min(limit, requests) at once, all served',
+    'server saw min(limit, requests) at once',
     under.length === 0,
-    under.length ? under.slice(0, 3).join('; ') : Object.entries(maxInFlight).map(([l, m]) => `${l}: ${m}`).join(', '),
+    under.length ? under.slice(0, 3).join('; ') : `${Object.entries(maxInFlight).map(([l, m]) => `${l}:${m}`).join(' ')}, all served`,
   );
   return { throughput };
 }

@@ -35,25 +35,25 @@ const all = PLACES;
 /** The documented semantics, one group per check. */
 export const RULES: readonly RuleGroup[] = [
   {
-    name: 'in a callback, nextTick runs before promise reactions',
+    name: 'callback: nextTick before promise reactions',
     rules: [
       { before: 'nextTick', after: 'promise', places: callbacks },
       { before: 'nextTick', after: 'queueMicrotask', places: callbacks },
     ],
   },
   {
-    name: 'inside a microtask, promise reactions run before nextTick',
+    name: 'microtask: promise reactions before nextTick',
     rules: [
       { before: 'promise', after: 'nextTick', places: ['microtask'] },
       { before: 'queueMicrotask', after: 'nextTick', places: ['microtask'] },
     ],
   },
   {
-    name: 'inside an I/O callback, setImmediate runs before setTimeout(0)',
+    name: 'I/O callback: setImmediate before setTimeout(0)',
     rules: [{ before: 'setImmediate', after: 'setTimeout', places: ['io', 'microtask'] }],
   },
   {
-    name: 'microtasks, then check, close callbacks, timers (phase order)',
+    name: 'phases: microtasks, check, close, timers',
     rules: [
       { before: 'promise', after: 'queueMicrotask', places: all },
       { before: 'nextTick', after: 'setImmediate', places: all },

@@ -116,7 +116,7 @@ export async function loopOrder(ctx: LabContext<unknown>, o: LoopOrderOptions): 
     const bad = ruleViolations(traces, group);
     const places = new Set(group.rules.flatMap((r) => r.places));
     const n = [...places].reduce((s, p) => s + traces[p].length, 0);
-    ctx.check(group.name, bad.length === 0, bad.length ? `${bad.length} broken: ${bad.slice(0, 2).join('; ')}` : `held in ${n}/${n} traces`);
+    ctx.check(group.name, bad.length === 0, bad.length ? `${bad.length} broken: ${bad.slice(0, 2).join('; ')}` : `${n}/${n} traces`);
   }
   return traces;
 }

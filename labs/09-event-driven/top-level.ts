@@ -111,7 +111,7 @@ export async function topLevelOrder(ctx: LabContext<unknown>, o: TopLevelOptions
     }
   }
   ctx.check(
-    'top level: CommonJS runs nextTick first, an ES module its promises',
+    'top level: CJS nextTick first, ESM promises first',
     bad.length === 0,
     bad.length ? bad.slice(0, 2).join('; ') : `${by.commonjs.length} + ${by.module.length} child runs`,
   );

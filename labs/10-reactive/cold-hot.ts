@@ -75,9 +75,9 @@ export async function coldHot(ctx: LabContext<unknown>, o: ColdHotOptions): Prom
   if (JSON.stringify(seen(r.coldLate)) !== JSON.stringify(temps)) bad.push('the late cold subscriber missed readings');
   if (JSON.stringify(seen(r.hotLate)) !== JSON.stringify(after)) bad.push(`the late hot subscriber saw ${seen(r.hotLate).length}, expected the ${after.length} after frame ${LATE_AT}`);
   ctx.check(
-    'cold replays the source per subscriber; hot shares one run',
+    'cold replays per subscriber, hot shares',
     bad.length === 0,
-    bad.length ? bad.join('; ') : `source runs: cold ${runs.cold}, hot ${runs.hot}; late: cold ${seen(r.coldLate).length}, hot ${seen(r.hotLate).length} of ${temps.length}`,
+    bad.length ? bad.join('; ') : `runs ${runs.cold} vs ${runs.hot}; late saw ${seen(r.coldLate).length} vs ${seen(r.hotLate).length}`,
   );
   return {
     title: 'Marble diagrams: cold and hot',

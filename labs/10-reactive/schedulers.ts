@@ -129,7 +129,7 @@ export async function schedulers(ctx: LabContext<unknown>, o: SchedulerOptions):
     if (why.length) bad.push(`run ${i + 1}: ${why.join(', ')}`);
   }
   ctx.check(
-    'queue runs at once, asap is a promise microtask, async a timer',
+    'queue at once, asap a microtask, async a timer',
     bad.length === 0,
     bad.length ? bad.slice(0, 2).join('; ') : `${traces.length}/${traces.length} traces`,
   );
