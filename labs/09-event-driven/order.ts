@@ -90,9 +90,13 @@ export async function loopOrder(ctx: LabContext<unknown>, o: LoopOrderOptions): 
     const { order } = modalOrder(promised);
     const same = samePlaceCounts(order, promised);
     const rows: Record<string, string | number>[] = order.map((l, i) => ({ n: i + 1, label: l, phase: PHASE[l], same: `${same[i]}/${promised.length}` }));
-    // ... and the I/O callback, which comes when the threadpool is done: where it landed.
-    const at = traces[place].map((t) => t.indexOf('io') + 1).filter((p) => p > 0);
-    if (at.length) rows.push({ n: '–', label: 'io', phase: PHASE.io, same: `at #${Math.min(...at)} to #${Math.max(...at)}` });
+    // ... and the I/O callback, which comes when the threadpool is done: after how many of them it ran.
+    const after = traces[place].filter((t) => t.includes('io')).map((t) => guaranteed(t.slice(0, t.indexOf('io'))).length);
+    if (after.length) {
+      const lo = Math.min(...after);
+      const hi = Math.max(...after);
+      rows.push({ n: '–', label: 'io', phase: PHASE.io, same: lo === hi ? `after #${lo}` : `after #${lo} to #${hi}` });
+    }
     ctx.table({
       title: `Order ${PLACE_TITLE[place]}`,
       columns: [
