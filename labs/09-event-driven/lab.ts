@@ -25,7 +25,7 @@ export default defineLab({
     limit: { type: 'list', default: [1, 2, 4, 8, 16, 32, 64], min: 1, max: 1000, maxItems: 12, help: 'concurrency limit (one value or a list to sweep)' },
     delay: { type: 'duration', default: 20, min: 1, max: 1000, help: "the server's delay per request" },
   },
-  quick: { runs: 30, children: 6, blocks: [0, 20, 50], requests: 16, limit: [1, 4, 16] },
+  quick: { runs: 30, children: 5, blocks: [0, 20, 50], requests: 16, limit: [1, 4, 16] },
   repeat: { default: 3, quick: 2 },
   warmup: { default: 0, quick: 0 },
   timeout: 120,
