@@ -16,14 +16,21 @@ export type ModuleKind = TopLevelMessage['module'];
 const KINDS: readonly ModuleKind[] = ['commonjs', 'module'];
 const KIND_LABEL: Record<ModuleKind, string> = { commonjs: 'CommonJS (.cjs)', module: 'ES module (.mjs)' };
 
-export interface TopLevelOptions {
+export interface ChildrenOptions {
   /** Runs of each child. */
   runs: number;
   /** The child files: the seam a fault test replaces (e.g. a CommonJS file posing as the ES module). */
   children?: Record<ModuleKind, URL>;
+}
+
+export interface TopLevelOptions extends ChildrenOptions {
   /** Traces scheduled inside an I/O callback in this thread, for the race table's contrast row. */
   ioTraces?: readonly (readonly Label[])[];
+  /** The children's reports, when startChildren began them earlier; otherwise they are run here. */
+  started?: Promise<ByKind>;
 }
+
+export type ByKind = Record<ModuleKind, TopLevelMessage[]>;
 
 const CHILDREN: Record<ModuleKind, URL> = {
   commonjs: new URL('./top-level-cjs.cjs', import.meta.url),
@@ -52,18 +59,28 @@ async function runChild(ctx: LabContext<unknown>, kind: ModuleKind, file: URL, i
   }
 }
 
-export async function topLevelOrder(ctx: LabContext<unknown>, o: TopLevelOptions): Promise<Record<ModuleKind, TopLevelMessage[]>> {
+/**
+ * Run each child `runs` times (tracked, AT_ONCE at a time) and collect what
+ * they report; records nothing. The lab starts them early: they spend their
+ * time starting up Node in processes of their own, while this thread goes on.
+ */
+export function startChildren(ctx: LabContext<unknown>, o: ChildrenOptions): Promise<ByKind> {
   const files = o.children ?? CHILDREN;
   const limiter = createLimiter(AT_ONCE, ctx.signal);
   const jobs = KINDS.flatMap((kind) => Array.from({ length: o.runs }, (_, i) => ({ kind, i })));
-  let finished = 0;
-  const msgs = await mapLimit(jobs, limiter, async ({ kind, i }) => {
-    const m = await runChild(ctx, kind, files[kind], i);
-    ctx.progress('top-level order in child processes', ++finished / jobs.length);
-    return { kind, m };
+  const done = mapLimit(jobs, limiter, async ({ kind, i }) => ({ kind, m: await runChild(ctx, kind, files[kind], i) })).then((msgs) => {
+    const by: ByKind = { commonjs: [], module: [] };
+    for (const { kind, m } of msgs) by[kind].push(m);
+    return by;
   });
-  const by: Record<ModuleKind, TopLevelMessage[]> = { commonjs: [], module: [] };
-  for (const { kind, m } of msgs) by[kind].push(m);
+  // Awaited later: a failure meanwhile is not an unhandled rejection.
+  done.catch(() => {});
+  return done;
+}
+
+export async function topLevelOrder(ctx: LabContext<unknown>, o: TopLevelOptions): Promise<ByKind> {
+  ctx.progress('top-level order in child processes');
+  const by = await (o.started ?? startChildren(ctx, o));
 
   ctx.table({
     title: 'Top of the main module, in a child process of each kind',
