@@ -35,7 +35,7 @@ export default defineLab({
     callMs: { type: 'duration', default: 100, min: 5, max: 2000, help: 'time of one pbkdf2 call in the CPU-bound illustration' },
     lifetime: { type: 'duration', default: 3000, min: 200, max: 60000, help: "how long the terminated and unref'd workers would run" },
   },
-  quick: { hold: 30, rounds: 1, callMs: 20, lifetime: 500 },
+  quick: { hold: 30, rounds: 1, callMs: 20, lifetime: 600 },
   repeat: { default: 15, quick: 5 },
   warmup: { default: 1, quick: 1 },
   timeout: 180,

@@ -7,7 +7,7 @@
 import type { ResourceLimits } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
 import type { TimelineChart } from '../../src/core/report.js';
-import { epochNow, type LifecycleData, type UnrefReport, type WorkerMsg } from './messages.js';
+import { epochNow, type LifecycleData, type ParentMsg, type UnrefReport, type WorkerMsg } from './messages.js';
 
 export const WORKER_URL = new URL('./lifecycle.worker.js', import.meta.url);
 export const UNREF_CHILD_URL = new URL('./unref.child.js', import.meta.url);
@@ -50,12 +50,17 @@ const STARTED = ['created', 'online', 'first message'];
 /** The four in-process scenarios; `lifetimeMs` is how long the terminated worker would otherwise spin. */
 export function scenarios(lifetimeMs: number): Scenario[] {
   return [
-    { lane: 'normal', data: { mode: 'normal', workMs: 20 }, legal: [...STARTED, 'last message', 'exit'] },
-    { lane: 'throws', data: { mode: 'throw', workMs: 20 }, legal: [...STARTED, 'error', 'exit'] },
-    { lane: 'terminated', data: { mode: 'busy', workMs: lifetimeMs }, terminateAfterMs: 30, legal: [...STARTED, 'terminate()', 'exit'] },
+    { lane: 'normal', data: { mode: 'normal', workMs: 20, go: true }, legal: [...STARTED, 'last message', 'exit'] },
+    { lane: 'throws', data: { mode: 'throw', workMs: 20, go: true }, legal: [...STARTED, 'error', 'exit'] },
+    {
+      lane: 'terminated',
+      data: { mode: 'busy', workMs: lifetimeMs, go: true },
+      terminateAfterMs: 30,
+      legal: [...STARTED, 'terminate()', 'exit'],
+    },
     {
       lane: 'out of memory',
-      data: { mode: 'oom', workMs: 0 },
+      data: { mode: 'oom', workMs: 0, go: true },
       // A young generation this small too, so the heap fills in well under a second.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
       legal: [...STARTED, 'error', 'exit'],
@@ -83,6 +88,8 @@ export async function runWorkerLifecycle(
   w.on('message', (m: WorkerMsg) => {
     if (m.type === 'hello') {
       rec('first message', m.threadId, `threadId inside the worker: ${m.threadId}`);
+      // The worker waits for this before it works, throws or fails: its later events follow the hello here.
+      if (s.data.go) w.postMessage({ type: 'go' } satisfies ParentMsg);
       if (s.terminateAfterMs !== undefined)
         killTimer = setTimeout(() => {
           rec('terminate()', tid);

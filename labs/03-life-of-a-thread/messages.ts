@@ -24,6 +24,18 @@ export type WorkerMode =
 export interface LifecycleData {
   mode: WorkerMode;
   workMs: number;
+  /**
+   * Wait for the parent's go (ParentMsg) after the hello. The lifecycle lanes
+   * do: a worker's 'error' reaches the parent by another port than its
+   * messages, and Node does not order the two, so without the go a worker that
+   * throws soon after its hello may be heard to fail before it said hello.
+   */
+  go?: boolean;
+}
+
+/** The parent's answer to a hello, for a worker started with go: true. */
+export interface ParentMsg {
+  type: 'go';
 }
 
 export type WorkerMsg =
