@@ -4,7 +4,7 @@ import { max, median, min } from '../../src/measure/stats.js';
 import { find, frameNaming, type Lifecycle } from './lifecycle.js';
 import type { CpuReport } from './messages.js';
 import type { PoolRow } from './pool.js';
-import { expectedWaves, sizesText, type GateRound } from './waves.js';
+import { expectedWaves, sizesText, WAVE_GAP, type GateRound } from './waves.js';
 import type { StartupSamples } from './startup.js';
 import type { ThreadStep } from './threads.js';
 
@@ -108,7 +108,7 @@ export function gateTable(rows: readonly PoolRow[], tasks: number, holdMs: numbe
       `is opened. Every ${holdMs} ms the child's gate opens the FIFO of every call that holds a thread (once ` +
       `none of the pool's threads is runnable), so the calls complete in waves ${holdMs} ms apart, one per ` +
       `opening, whatever the cores. waves seen: one count per round, from the completion times (a gap over ` +
-      `${holdMs / 2} ms starts a wave); wave sizes: the first round; held at once: the most calls the gate ` +
+      `${WAVE_GAP * holdMs} ms starts a wave); wave sizes: the first round; held at once: the most calls the gate ` +
       `found holding threads at one opening, per round; others' load: cores' worth of CPU that other ` +
       `processes used meanwhile (/proc/stat), which these waves do not depend on.`,
   };

@@ -8,7 +8,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, runLab } from '../helpers/run-lab.js';
+import { labContext } from '../helpers/context.js';
+import { ROOT, runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
 
 type Report = Awaited<ReturnType<typeof runLab>>;
@@ -51,13 +52,13 @@ describe('lab 3: life of a thread (--quick, process host)', () => {
     expect(tl.events?.length).toBeGreaterThanOrEqual(25);
   });
 
-  it('tables the events, the OS threads, unref, the waves per pool size, pbkdf2 and start-up', () => {
+  it('tables the events, the OS threads, unref, the waves per pool size and start-up (pbkdf2 is left to full runs)', () => {
+    expect(report.options.cpu).toBe(false);
     expect(report.tables.map((t) => t.title.split(/[:(]/)[0]?.trim())).toEqual([
       'Lifecycle events',
       'OS threads of the lab process',
       'Does a worker keep its process alive?',
       'libuv pool',
-      'The same pool with CPU work',
       'Start-up',
     ]);
     const events = report.tables[0];
@@ -67,7 +68,6 @@ describe('lab 3: life of a thread (--quick, process host)', () => {
     expect(waves?.rows.map((r) => r.n)).toEqual([1, 2, 4, 8]);
     expect(waves?.rows.map((r) => r.expected)).toEqual([8, 4, 2, 1]);
     expect(waves?.rows.map((r) => r.waves)).toEqual(['8', '4', '2', '1']);
-    expect(report.tables[4]?.rows.map((r) => r.n)).toEqual([1, 2, 4, 8]);
   });
 
   it('records deterministic outputs and raw metrics', () => {
@@ -77,7 +77,6 @@ describe('lab 3: life of a thread (--quick, process host)', () => {
     expect(startup.map((m) => m.variant.kind)).toEqual(['thread', 'process']);
     expect(startup.every((m) => m.samples.length === 5)).toBe(true);
     expect(report.metrics.filter((m) => m.name === 'pool batch').map((m) => m.variant.pool)).toEqual([1, 2, 4, 8]);
-    expect(report.metrics.filter((m) => m.name === 'pbkdf2 batch')).toHaveLength(4);
     expect(report.headline?.label).toBe('process vs thread start-up');
   });
 
@@ -87,6 +86,29 @@ describe('lab 3: life of a thread (--quick, process host)', () => {
       expect(line.length, line).toBeLessThanOrEqual(80);
     }
     for (const t of [...report.tables.map((x) => x.title), ...report.charts.map((x) => x.title ?? '')]) expect(t.length, t).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('lab 3, the same pool with CPU-bound work (--cpu, full runs)', () => {
+  it('tables pbkdf2 batches per pool size and records a metric each, and no check', async () => {
+    type CpuPool = typeof import('../../labs/03-life-of-a-thread/cpu-pool.js');
+    const { cpuPool } = (await import(path.join(ROOT, 'dist/labs/03-life-of-a-thread/cpu-pool.js'))) as CpuPool;
+    const { ctx, report, done } = await labContext();
+    try {
+      await cpuPool(ctx, { poolSizes: [1, 4], tasks: 4, callMs: 5 });
+    } finally {
+      await done();
+    }
+    expect(report.checks).toEqual([]);
+    expect(report.tables[0]?.title).toMatch(/^The same pool with CPU work: 4 pbkdf2 calls/);
+    expect(report.tables[0]?.rows.map((r) => [r.n, r.model])).toEqual([
+      [1, 4],
+      [4, Math.max(1, 4 / ctx.machine.effectiveCores)], // ceil(4/4) = 1 wave, its 4 calls sharing the cores
+    ]);
+    expect(report.metrics.map((m) => [m.name, m.variant.pool, m.samples.length])).toEqual([
+      ['pbkdf2 batch', 1, 1],
+      ['pbkdf2 batch', 4, 1],
+    ]);
   });
 });
 
