@@ -4,7 +4,8 @@
  * broken worker or child from test/fixtures/faults/lab-03, a wave counter that
  * lies) and asserts that the check fails, not that it is skipped.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -123,7 +124,7 @@ describe('lab 3, libuv pool waves: exact for every pool size, and each fault fai
 
   it('stopped while its children wait on their FIFOs, it leaves no child and no FIFO', async () => {
     const tmp = process.env.TMPDIR;
-    const dir = (await import('node:fs')).mkdtempSync(path.join((await import('node:os')).tmpdir(), 'conc-lab3-abort-'));
+    const dir = mkdtempSync(path.join(tmpdir(), 'conc-lab3-abort-'));
     process.env.TMPDIR = dir; // where the experiment makes its FIFOs
     const children = (): number[] =>
       readdirSync('/proc')
@@ -155,6 +156,8 @@ describe('lab 3, libuv pool waves: exact for every pool size, and each fault fai
     }
     await new Promise((r) => setTimeout(r, 200));
     expect(children()).toEqual([]);
-    expect(readdirSync(dir)).toEqual([]);
+    const left = readdirSync(dir);
+    rmSync(dir, { recursive: true, force: true });
+    expect(left).toEqual([]);
   });
 });

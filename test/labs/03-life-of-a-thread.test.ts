@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labContext } from '../helpers/context.js';
 import { ROOT, runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
@@ -118,7 +118,10 @@ describe('lab 3, the same pool with CPU-bound work (--cpu, full runs)', () => {
 
 describe('lab 3 stopped early leaves nothing behind', () => {
   // A fresh temp dir for the CLI and all it starts (TMPDIR), and a mark in their environment.
-  const tmp = mkdtempSync(path.join(tmpdir(), 'conc-lab3-test-'));
+  let tmp = '';
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(tmpdir(), 'conc-lab3-test-'));
+  });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   const marked = (mark: string, file = ''): number[] =>
