@@ -10,7 +10,7 @@ export default defineLab({
   id: 9,
   slug: 'event-driven',
   title: 'Event-driven programming: the loop, traced',
-  summary: 'nextTick, microtasks, timers, immediates and I/O in the order they ran; loop lag; fan-out under a limit; gather, race, timeout, cancel',
+  summary: 'the event loop traced, loop lag, fan-out under a limit, gather, race, timeout and cancel',
   chapter:
     "On Node the event loop is the runtime itself. The order in which nextTick, promise reactions, timers, immediates, I/O " +
     'and close callbacks run is traced from code the lab runs, and what Node does not promise is shown as a race. ' +

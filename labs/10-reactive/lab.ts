@@ -12,7 +12,7 @@ export default defineLab({
   id: 10,
   slug: 'reactive',
   title: 'Reactive programming with rxjs',
-  summary: 'cold and hot streams, a pipeline in virtual time, one aggregate three ways, schedulers, backpressure, marble diagrams',
+  summary: 'rxjs: cold and hot, marble diagrams in virtual time, one aggregate three ways, backpressure',
   chapter:
     'A stream of sensor readings through rxjs: cold and hot, map/filter/scan, windows, throttle vs debounce vs sample, ' +
     'mergeMap under a limit and retry, drawn as marble diagrams from real runs in virtual time. The same aggregate is ' +
