@@ -180,6 +180,6 @@ export async function asyncioCalls(ctx: LabContext<unknown>, o: CallsOptions): P
     missing.length === 0,
     missing.length
       ? `not aborted at the server: ${missing.map((i) => `#${i}${served.has(i) ? ' (answered)' : received.has(i) ? '' : ' (never arrived)'}`).join(', ')}`
-      : `${cancelled.length}/${cancelled.length}, after ${cancelled.map((i) => (aborted.get(i) ?? 0).toFixed(0)).join(', ')} ms`,
+      : `${cancelled.length}/${cancelled.length}, in ${Math.min(...cancelled.map((i) => aborted.get(i) ?? 0)).toFixed(0)}-${Math.max(...cancelled.map((i) => aborted.get(i) ?? 0)).toFixed(0)} ms`,
   );
 }

@@ -95,7 +95,7 @@ export async function loopLag(ctx: LabContext<unknown>, o: LoopLagOptions): Prom
     }
   }
   const longest = per.reduce((a, p) => (p.block > a.block ? p : a), per[0] ?? { block: 0, reps: [] });
-  const name = 'blocked loop: timer and I/O wait the block';
+  const name = 'timer and I/O wait out each block';
   if (longest.block <= 0) {
     ctx.skip(name, '--blocks has no block longer than 0 ms');
     return { timerMs: median(longest.reps.map((x) => x.timer)), longestBlock: 0 };
@@ -105,7 +105,7 @@ export async function loopLag(ctx: LabContext<unknown>, o: LoopLagOptions): Prom
     short.length === 0,
     short.length
       ? `${short.length} early: ${short.slice(0, 3).join(', ')}`
-      : per.filter((p) => p.block > 0).map((p) => `${Math.min(...p.reps.map((x) => Math.min(x.timer, x.io))).toFixed(1)} ≥ ${p.block}`).join(', ') + ' ms',
+      : `${per.reduce((s, p) => s + p.reps.length, 0)} repeats, the least +${Math.min(...per.flatMap((p) => p.reps.map((x) => Math.min(x.timer, x.io) - p.block))).toFixed(1)} ms over`,
   );
   return { timerMs: median(longest.reps.map((x) => x.timer)), longestBlock: longest.block };
 }

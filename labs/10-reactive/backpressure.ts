@@ -106,6 +106,6 @@ export async function backpressure(ctx: LabContext<unknown>, o: BackpressureOpti
   ctx.check(
     'delivered + dropped = emitted, each strategy',
     bad.length === 0,
-    bad.length ? bad.join('; ') : `${runs.length} strategies, ${total} events each`,
+    bad.length ? bad.join('; ') : `${runs.length} strategies x ${total} events`,
   );
 }

@@ -72,9 +72,9 @@ export async function mergeAndRetry(ctx: LabContext<unknown>, o: MergeRetryOptio
   });
   ctx.output('mergeMap', { finishedOrder: valuesOf(out), maxInFlight: maxActive, doneAt: done });
   ctx.check(
-    'mergeMap keeps to its concurrency limit',
+    'mergeMap keeps to its limit',
     maxActive === want && valuesOf(out).length === o.jobs,
-    `${maxActive} at once (limit ${o.concurrency}), ${valuesOf(out).length} results`,
+    `${maxActive} at once, limit ${o.concurrency}; ${valuesOf(out).length} results`,
   );
 
   // retry: each fetch fails a seeded number of times (0 to MAX_ERRORS) before it answers.
