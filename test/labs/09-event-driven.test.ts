@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { guaranteed, modalOrder, ruleViolations, RULES, samePlaceCounts } from '../../labs/09-event-driven/order-rules.js';
 import { checkNamed, labContext } from '../helpers/context.js';
+import { survivors, watchTree } from '../helpers/proc.js';
 import { isRunning, ROOT, runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
 
@@ -127,29 +128,43 @@ describe('event-driven: the lab', () => {
     }
   });
 
-  it('--timeout 1 exits 3 within 2 s of the limit and leaves no child behind', async () => {
+  it('--timeout 1 exits 3 within 2 s of the limit and leaves no process behind (children, host)', async () => {
     for (const host of ['worker', 'process']) {
-      const r = await runCli(['lab', '9', '--quick', '--children', '200', '--timeout', '1', '--host', host], { timeoutMs: 20_000 });
+      let watch: { stop(): number[] } | undefined;
+      const r = await runCli(['lab', '9', '--quick', '--children', '200', '--timeout', '1', '--host', host], {
+        timeoutMs: 20_000,
+        onSpawn: (pid) => (watch = watchTree(pid)),
+      });
+      const seen = watch?.stop() ?? [];
       expect(r.code, `${host}: ${r.stderr}`).toBe(3);
       expect(r.ms).toBeLessThan(3000 + 1500);
-      await new Promise((res) => setTimeout(res, 300));
+      // The children (and, with --host process, the host) were seen, and none survives.
+      expect(seen.length, host).toBeGreaterThanOrEqual(host === 'process' ? 2 : 1);
+      expect(await survivors(seen), host).toEqual([]);
       expect(labProcesses(), host).toEqual([]);
     }
   });
 
-  it('Ctrl-C exits 130 and leaves no child behind', async () => {
+  it('Ctrl-C exits 130 and leaves no process behind', async () => {
     let pid = 0;
-    const p = runCli(['lab', '9', '--quick', '--children', '200'], { onSpawn: (x) => (pid = x), timeoutMs: 20_000 });
+    let watch: { stop(): number[] } | undefined;
+    const p = runCli(['lab', '9', '--quick', '--children', '200'], {
+      onSpawn: (x) => {
+        pid = x;
+        watch = watchTree(x);
+      },
+      timeoutMs: 20_000,
+    });
     // Wait until children are running, then interrupt.
     const t0 = Date.now();
     while (labProcesses().length === 0 && Date.now() - t0 < 10_000) await new Promise((res) => setTimeout(res, 20));
     expect(labProcesses().length).toBeGreaterThan(0);
     process.kill(pid, 'SIGINT');
     const r = await p;
+    const seen = watch?.stop() ?? [];
     expect(r.code).toBe(130);
-    await new Promise((res) => setTimeout(res, 300));
+    expect(await survivors([...seen, pid])).toEqual([]);
     expect(labProcesses()).toEqual([]);
-    expect(isRunning(pid)).toBe(false);
   });
 });
 
