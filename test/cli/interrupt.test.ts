@@ -54,8 +54,7 @@ describe('every lab stops cleanly', () => {
       const r = await runCli(['lab', String(id), '--timeout', '1'], { timeoutMs: 20_000, onSpawn: (pid) => (watch = watchTree(pid)) });
       const seen = watch?.stop() ?? [];
       expect({ code: r.code, stderr: r.stderr.slice(-300) }).toMatchObject({ code: 3 });
-      expect({ ms: r.ms, startup, beyondStartup: r.ms - startup }).toMatchObject({ beyondStartup: expect.any(Number) });
-      expect(r.ms - startup).toBeLessThan(2000);
+      expect(r.ms - startup, `${r.ms} ms in all, ${startup} ms of it the CLI's start-up`).toBeLessThan(2000);
       expect(await survivors(seen)).toEqual([]);
     });
   });
