@@ -37,7 +37,7 @@ export default defineLab({
     bursts: { type: 'integer', default: 6, min: 2, max: 50, help: 'bursts of tasks in the idleTimeout experiment' },
   },
   quick: { numbers: [...QUICK_NUMBERS], poolSizes: sizes([CORES, 2 * CORES]), taskSizes: [10, 1000, 10_000], bursts: 3 },
-  repeat: { default: 3, quick: 2 },
+  repeat: { default: 3, quick: 1 },
   warmup: { default: 0, quick: 0 },
   timeout: 180,
   async run(ctx) {

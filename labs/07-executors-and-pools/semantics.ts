@@ -183,11 +183,11 @@ async function steps(
   // Abort one running task among size + 2: the others must all complete.
   if (kind !== 'sequential') {
     at('abort');
-    // size + 3 tasks: the first `size` run, the rest queue. Once task 0 runs, the first queued task
+    // size + 2 tasks: the first `size` run, the rest queue. Once task 0 runs, the first queued task
     // (index size) is cancelled, then task 0 is aborted while it runs: every other task must still
     // complete (piscina 5.0 lost the later tasks after exactly this sequence, issue #805; an abort
     // that ends a worker shared by other tasks loses them, #934).
-    const n = size + 3;
+    const n = size + 2;
     const c2 = newCounter(ex.sharesMemory, n, `${file}.abort`);
     const acs = Array.from({ length: n }, () => new AbortController());
     const runs = acs.map((ac, i) => ex.execute<number>(task(T, 'hold', c2, i, hold * 2), i === 0 || i === size ? { signal: ac.signal } : {}));

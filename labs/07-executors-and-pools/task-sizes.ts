@@ -53,6 +53,8 @@ const VARIANTS: readonly Variant[] = [
 ];
 
 const SWEEP: readonly ExecutorKind[] = ['sequential', 'threads', 'processes', 'worker-per-task'];
+/** Under --quick the sweep leaves out a worker per task: its cost per task is in the round-trip table. */
+const QUICK_SWEEP: readonly ExecutorKind[] = ['sequential', 'threads', 'processes'];
 
 /**
  * How much less a pooled thread must cost per task than a new one: a round
@@ -115,8 +117,9 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
   const perTask = new Map<ExecutorKind, number[]>();
   const tasksAt: number[] = [];
   const exs = new Map<ExecutorKind, Executor>();
+  const sweep = ctx.quick ? QUICK_SWEEP : SWEEP;
   try {
-    for (const kind of SWEEP) {
+    for (const kind of sweep) {
       const ex = await o.make(kind, kind === 'sequential' ? 1 : o.workers);
       exs.set(kind, ex);
       if (ex.kind !== 'worker-per-task') await warm(ex, work(1));
@@ -126,7 +129,7 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
       ctx.progress(`task sizes: ${size} µs per task`, (VARIANTS.length + i) / (VARIANTS.length + sizes.length));
       const count = Math.min(o.maxTasks, Math.max(2 * o.workers, Math.round(o.budgetUs / size)));
       tasksAt.push(count);
-      for (const kind of SWEEP) {
+      for (const kind of sweep) {
         const ex = exs.get(kind) as Executor;
         const n = ex.kind === 'worker-per-task' ? Math.min(count, o.workers) : count;
         const b = await timeBatch(ctx, ex, Array.from({ length: n }, () => work(Math.round(size * rate))), runsFor(ctx, ex), 0);
@@ -141,14 +144,14 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
   const seq = perTask.get('sequential') ?? [];
   const speedups = (k: ExecutorKind): number[] => (perTask.get(k) ?? []).map((x, i) => (seq[i] as number) / x);
   const paysFrom: TaskSizesResult['paysFrom'] = {};
-  for (const k of SWEEP.slice(1)) paysFrom[k] = breakEven(sizes, speedups(k));
+  for (const k of sweep.slice(1)) paysFrom[k] = breakEven(sizes, speedups(k));
   const pays = (k: ExecutorKind): string => {
     const p = paysFrom[k];
     return p === null || p === undefined ? 'never' : p === smallest ? `≤ ${p} µs` : `${p} µs`;
   };
   for (const r of rtRows) {
     const v = VARIANTS.find((x) => x.label === r.executor);
-    r.pays = v && v.kind !== 'sequential' ? pays(v.kind) : null;
+    r.pays = v && v.kind !== 'sequential' && sweep.includes(v.kind) ? pays(v.kind) : null;
   }
 
   ctx.table({
@@ -187,7 +190,9 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
       processes: speedups('processes')[i] ?? null,
       wpt: speedups('worker-per-task')[i] ?? null,
     })),
-    note: `speedup over doing the work on the lab's thread (below 1x the pool loses); a new worker per task ran at most ${o.workers} tasks a batch.`,
+    note:
+      "speedup over doing the work on the lab's thread (below 1x the pool loses); " +
+      (sweep.includes('worker-per-task') ? `a new worker per task ran at most ${o.workers} tasks a batch.` : 'no new worker per task under --quick.'),
   });
 
   const pooled = overheadUs["threads, 'sync'"] ?? NaN;

@@ -140,7 +140,7 @@ export async function ipcThroughput(ctx: LabContext<unknown>, o: IpcOptions): Pr
     ],
     rows,
     note:
-      `median of ${ctx.repeat} runs. A message is {seq, data: a string of size bytes}; the pipe carries raw chunks of size bytes ` +
+      `${ctx.repeat === 1 ? 'one run' : `median of ${ctx.repeat} runs`}. A message is {seq, data: a string of size bytes}; the pipe carries raw chunks of size bytes ` +
       '(no message boundaries). Processes share no memory in Node: no SharedArrayBuffer crosses a process boundary, every byte ' +
       "is copied through the kernel, so lab 5's ring buffer in shared memory has no equivalent here.",
   });

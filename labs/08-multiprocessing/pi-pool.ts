@@ -102,7 +102,7 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
     ],
     rows,
     note:
-      `median of ${ctx.repeat} runs; speedup over the pool of ${o.sizes[0]}. children = processes that ran chunks (retired after ` +
+      `${ctx.repeat === 1 ? 'one run' : `median of ${ctx.repeat} runs`}; speedup over the pool of ${o.sizes[0]}. children = processes that ran chunks (retired after ` +
       `${o.maxTasksPerChild || 'no limit of'} tasks each: max tasks is the most any ran); unordered = chunks that came out of ` +
       `input order in the last run${order ? ` (one run: ${order.split(' ').slice(0, 16).join(' ')}${chunks.length > 16 ? ' ...' : ''})` : ''}.`,
   });
