@@ -54,6 +54,8 @@ export interface DineRequest {
   backoffSeed: number;
   buffer: SharedArrayBuffer;
   capacity: number;
+  /** Stress: on the first meal, wait (at most this long, ms) with a first fork until all hold one or are blocked; 0: no. */
+  rendezvousMs: number;
 }
 
 export interface DineReply {
