@@ -20,9 +20,11 @@ const PLANTED = [
  */
 const SHARE_TOLERANCE = 0.15;
 const MIN_PLANTED_SAMPLES = 100;
+/** Profiles taken at most, while too few samples land in the planted functions. */
+const PROFILE_TRIES = 3;
 const INTERVAL_US = 200;
-const RANK_CHECK = 'the profiler ranks the planted functions by their work (6 : 3 : 1)';
-const FILE_CHECK = 'the .cpuprofile file parses (nodes, samples, timeDeltas)';
+const RANK_CHECK = 'profiler ranks the planted work 6 : 3 : 1';
+const FILE_CHECK = 'the .cpuprofile file reads back';
 
 /**
  * Make DIR (with parents) and make sure a file can be written there, before
@@ -58,6 +60,9 @@ const WHY: Record<string, string> = {
   EROFS: 'read-only file system',
   ENOENT: 'it cannot be created there',
 };
+
+const plantedSamples = (times: readonly SelfTime[]): number =>
+  PLANTED.reduce((n, p) => n + (times.find((x) => x.functionName === p.name)?.samples ?? 0), 0);
 
 export interface SelfTime {
   functionName: string;
@@ -107,21 +112,44 @@ export function profileProblems(doc: unknown): string[] {
   return problems;
 }
 
-export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, dir: string): Promise<void> {
+export interface ProfileOptions {
+  /** How long the worker runs its workload under the profiler, ms. */
+  durationMs: number;
+  /** Where to write the .cpuprofile ('' for nowhere); made by prepareProfileDir. */
+  dir: string;
+  /** The profiled worker file. The seam for the rank check's fault test (the work ratio reversed). */
+  worker?: URL;
+  /** Writes the profile file. The seam for the file check's fault test. */
+  write?: (file: string, profile: CpuProfile) => void;
+}
+
+export async function cpuProfile(ctx: LabContext<unknown>, o: ProfileOptions): Promise<void> {
+  const { durationMs, dir } = o;
   ctx.progress('CPU profile of a worker', 0);
-  const w = ctx.worker(new URL('./profile.worker.js', import.meta.url));
-  const reply = ctx.nextMessage<ProfileReply>(w, durationMs + 15_000, 'the profiling worker');
-  w.postMessage({ type: 'profile', durationMs, intervalUs: INTERVAL_US } satisfies ProfileRequest);
-  const r = await reply;
-  await w.terminate();
-  if (r.type === 'error') throw new Error(`profiling worker: ${r.message}`);
-  if (r.type === 'unavailable') {
-    const why = `this Node has no inspector: ${r.message}`;
-    ctx.skip(RANK_CHECK, why);
-    if (dir) ctx.skip(FILE_CHECK, why);
-    return;
+  const w = ctx.worker(o.worker ?? new URL('./profile.worker.js', import.meta.url));
+  // Few samples in the planted functions means the worker got little CPU
+  // (a busy machine): profile again, a bounded number of times, and judge the
+  // last. Never a skip: a profile that charges their time elsewhere would
+  // look the same, and must fail.
+  let profile: CpuProfile | undefined;
+  let tries = 0;
+  while (tries < PROFILE_TRIES && (!profile || plantedSamples(selfTimes(profile)) < MIN_PLANTED_SAMPLES)) {
+    tries++;
+    const reply = ctx.nextMessage<ProfileReply>(w, durationMs + 15_000, 'the profiling worker');
+    w.postMessage({ type: 'profile', durationMs, intervalUs: INTERVAL_US } satisfies ProfileRequest);
+    const r = await reply;
+    if (r.type === 'error') throw new Error(`profiling worker: ${r.message}`);
+    if (r.type === 'unavailable') {
+      await w.terminate();
+      const why = `this Node has no inspector: ${r.message}`;
+      ctx.skip(RANK_CHECK, why);
+      if (dir) ctx.skip(FILE_CHECK, why);
+      return;
+    }
+    profile = r.profile;
   }
-  const { profile } = r;
+  await w.terminate();
+  if (!profile) throw new Error('profiling worker: no profile');
 
   const times = selfTimes(profile);
   const total = times.reduce((s, x) => s + x.ms, 0);
@@ -144,16 +172,14 @@ export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, d
   const planted = PLANTED.map((p) => ({ ...p, n: times.find((x) => x.functionName === p.name)?.samples ?? 0 }));
   const n = planted.reduce((s, p) => s + p.n, 0);
   const shares = planted.map((p) => (n > 0 ? p.n / n : 0));
-  const detail = planted
-    .map((p, i) => `${p.name} ${p.n} samples = ${(100 * (shares[i] as number)).toFixed(0)}% (expected ${100 * p.share}% ± ${100 * SHARE_TOLERANCE})`)
-    .join(', ');
-  if (n < MIN_PLANTED_SAMPLES) {
-    ctx.skip(RANK_CHECK, `only ${n} samples landed in them (at least ${MIN_PLANTED_SAMPLES} needed): the sampler thread got too little CPU, or --profile is too short`);
-  } else {
-    const ranked = planted.every((p, i) => i === 0 || (planted[i - 1] as { n: number }).n > p.n);
-    const close = planted.every((p, i) => Math.abs((shares[i] as number) - p.share) <= SHARE_TOLERANCE);
-    ctx.check(RANK_CHECK, ranked && close, detail);
-  }
+  const ranked = planted.every((p, i) => i === 0 || (planted[i - 1] as { n: number }).n > p.n);
+  const close = planted.every((p, i) => Math.abs((shares[i] as number) - p.share) <= SHARE_TOLERANCE);
+  const triesText = tries > 1 ? `, try ${tries}` : '';
+  ctx.check(
+    RANK_CHECK,
+    n >= MIN_PLANTED_SAMPLES && ranked && close,
+    `${shares.map((x) => (100 * x).toFixed(0)).join(' : ')}% of ${n} samples (± ${100 * SHARE_TOLERANCE})${triesText}`,
+  );
 
   if (!dir) {
     ctx.note('pass --cpu-prof DIR to write this profile as a .cpuprofile file for Chrome DevTools');
@@ -161,7 +187,7 @@ export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, d
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = path.join(dir, `conc-lab6-${stamp}-${process.pid}.cpuprofile`);
-  writeFileSync(file, JSON.stringify(profile));
+  (o.write ?? ((f, p) => writeFileSync(f, JSON.stringify(p))))(file, profile);
   let problems: string[];
   try {
     problems = profileProblems(JSON.parse(readFileSync(file, 'utf8')));
@@ -172,6 +198,6 @@ export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, d
   ctx.check(
     FILE_CHECK,
     problems.length === 0,
-    `${file}: ${problems.length ? problems.join('; ') : `${profile.nodes.length} nodes, ${profile.samples.length} samples`}`,
+    problems.length ? problems.join('; ') : `${profile.nodes.length} nodes, ${profile.samples.length} samples`,
   );
 }
