@@ -60,7 +60,7 @@ export function checkDining(ctx: LabContext<unknown>, shown: Shown[], cfg: Dinne
       return null;
     };
     ctx.check(
-      'deadlock-free strategies finish, as set and stressed',
+      'deadlock-free strategies finish, also stressed',
       free.every((s) => !stuck(s)),
       firstBad(free, stuck, `${free.length} dinners × ${fmt(n * meals)} meals`),
     );
@@ -96,7 +96,7 @@ export function checkDining(ctx: LabContext<unknown>, shown: Shown[], cfg: Dinne
     ctx.check(
       'each deadlock matches the event log',
       locked.every((s) => !unconfirmed(s)),
-      firstBad(locked, unconfirmed, `${locked.length} cycles: hungry, holding what is seen`),
+      firstBad(locked, unconfirmed, `${locked.length} of ${locked.length}: all hungry, forks as seen`),
     );
     const unclean = (s: Shown): string | null => {
       const d = s.dinner;

@@ -25,8 +25,8 @@ function result(d: Dinner, n: number): string {
   return `finished${extra}`;
 }
 
-/** "ordered", or "ordered under stress" for a run on the stressed table. */
-export const label = (d: Dinner): string => `${d.strategy}${d.stressed ? ' under stress' : ''}`;
+/** "ordered", or "ordered (stress)" for a run on the stressed table. */
+export const label = (d: Dinner): string => `${d.strategy}${d.stressed ? ' (stress)' : ''}`;
 
 export function showDining(ctx: LabContext<unknown>, dinners: Dinner[], cfg: DinnerConfig, stress: DinnerConfig): Shown[] {
   const { n } = cfg;
@@ -57,7 +57,7 @@ export function showDining(ctx: LabContext<unknown>, dinners: Dinner[], cfg: Din
         { key: 'killed', label: 'terminated' },
       ],
       rows: locked.map(({ dinner: d }) => ({
-        strategy: d.stressed ? `${d.strategy} (stress)` : d.strategy,
+        strategy: label(d),
         cycle: shortCycle(d.deadlock?.cycle ?? [], 5),
         last: d.deadlock?.lastProgressMs ?? null,
         detected: d.deadlock?.detectedMs ?? null,
@@ -68,7 +68,7 @@ export function showDining(ctx: LabContext<unknown>, dinners: Dinner[], cfg: Din
     });
     for (const { dinner: d } of locked) {
       const cycle = d.deadlock?.cycle ?? [];
-      ctx.note(`Deadlock (${label(d)}, ${cycle.length} philosophers): ${describeCycle(cycle, d.stressed ? 3 : 6)}.`);
+      ctx.note(`Deadlock (${d.strategy}${d.stressed ? ' under stress' : ''}, ${cycle.length} philosophers): ${describeCycle(cycle, d.stressed ? 3 : 6)}.`);
       ctx.output(`dining.${d.stressed ? 'stress.' : ''}${d.strategy}.deadlock`, describeCycle(cycle));
     }
   }

@@ -112,9 +112,8 @@ function checkRacy(ctx: LabContext<unknown>, r: RaceResult, expected: number): v
   }
   const raced = lost.filter((_, i) => (r.together[i] ?? 0) >= MIN_TOGETHER_MS);
   if (raced.length === 0) {
-    const loop = median(r.loop);
-    const hint = loop < MIN_LOOP_MS ? ': raise --increments' : '';
-    ctx.skip(name, `loops of ${loop.toFixed(1)} ms overlapped ${max(r.together).toFixed(2)} ms at most${hint}`);
+    const most = max(r.together).toFixed(1);
+    ctx.skip(name, median(r.loop) < MIN_LOOP_MS ? `overlap ≤ ${most} ms: more --increments` : `loops overlapped ${most} ms at most`);
     return;
   }
   const losing = raced.filter((l) => l > 0);
@@ -144,7 +143,7 @@ function checkTogether(ctx: LabContext<unknown>, race: Race): void {
   const long = race.results.filter((r) => (r.method === 'atomic' || r.method === 'mutex') && median(r.loop) >= MIN_LOOP_MS);
   if (long.length === 0) {
     const loop = race.results.find((r) => r.method === 'atomic');
-    ctx.skip(name, `loops of ${loop ? median(loop.loop).toFixed(2) : '?'} ms are too short to overlap: raise --increments`);
+    ctx.skip(name, `loops too short (${loop ? median(loop.loop).toFixed(1) : '?'} ms)`);
     return;
   }
   const apart = long.filter((r) => !r.together.some((t) => t >= MIN_TOGETHER_MS));
@@ -153,7 +152,7 @@ function checkTogether(ctx: LabContext<unknown>, race: Race): void {
     apart.length === 0,
     apart.length
       ? `${apart.map((r) => r.method).join(', ')}: loops of ${median(apart[0]?.loop ?? []).toFixed(0)} ms never overlapped`
-      : `overlapped ${long.map((r) => median(r.together).toFixed(0)).join(' and ')} ms (medians)`,
+      : `overlapped ${long.map((r) => median(r.together).toFixed(0)).join(' and ')} ms`,
   );
 }
 

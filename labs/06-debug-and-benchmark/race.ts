@@ -168,7 +168,7 @@ export async function raceHunter(
   const REPLAY = 'first failing seed replays identically';
   if (s.preempt === 0 && !f) {
     // With no preemption a worker only hands over when it is done: the runs are sequential.
-    const why = '--preempt 0: no switch mid-transfer, no race to hunt';
+    const why = '--preempt 0: no switch';
     ctx.skip(HUNT, why);
     ctx.skip(REPLAY, why);
   } else {
