@@ -157,8 +157,8 @@ function checkTogether(ctx: LabContext<unknown>, race: Race): void {
 }
 
 /**
- * Plain c[0]++ is shown, not checked: its loop takes about a millisecond,
- * often less than the racers' start spread, and where loops do overlap, how
+ * Plain c[0]++ is shown, not checked: its loop takes a few milliseconds at
+ * most, often less than the racers' start spread, and where loops do overlap, how
  * much is lost depends on what the JIT made of c[0] (loops that overlapped
  * 14 ms lost nothing here in one run, two racers' whole loops in another).
  */
@@ -167,8 +167,8 @@ function noteRacy(ctx: LabContext<unknown>, r: RaceResult, expected: number): vo
   const overlapped = r.together.filter((t) => t >= MIN_TOGETHER_MS).length;
   const losing = lost.filter((l) => l > 0).length;
   ctx.note(
-    `plain c[0]++ (shown, not checked): loops overlapped in ${overlapped} of ${r.counts.length} runs, ` +
+    `plain c[0]++ (shown, not checked): loops of ${median(r.loop).toFixed(1)} ms overlapped in ${overlapped} of ${r.counts.length} runs, ` +
       `${losing ? `${losing} lost updates (${lost.filter((l) => l > 0).map(fmt).join(', ')})` : 'none lost an update'}. ` +
-      'Its loop is about 1 ms, and what a race costs it is up to the JIT.',
+      'Whether such short loops meet at all is luck, and what a race costs them is up to the JIT.',
   );
 }
