@@ -3,11 +3,11 @@
  * checks, wall time, headline figure), the problems of the labs that did not
  * pass, and the suite's verdict with its total wall time.
  */
-import Table from 'cli-table3';
 import type { Suite, SuiteLab } from '../cli/commands/suite.js';
 import { machineLine } from '../measure/machine.js';
-import { fmtDuration, fmtNum } from './format.js';
-import type { Style } from './style.js';
+import { box } from './box.js';
+import { fmtDuration, fmtNum, wrap } from './format.js';
+import { proseWidth, type Style } from './style.js';
 
 const MARK: Record<SuiteLab['status'], string> = { ok: '✓', failed: '✗', error: '✗', timeout: '✗', interrupted: '✗', 'not-run': '-' };
 
@@ -76,14 +76,9 @@ function problemText(r: SuiteLab, s: Suite): string {
 }
 
 export function renderSuiteText(s: Suite, st: Style): string {
-  const t = new Table({
-    head: ['lab', 'slug', 'status', 'passed', 'failed', 'skipped', 'wall', 'headline'].map((h) => st.bold(h)),
-    colAligns: ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
-    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-  });
-  for (const r of s.labs) {
+  const rows = s.labs.map((r) => {
     const ran = r.status !== 'not-run' && !r.broken;
-    t.push([
+    return [
       r.id === null ? '?' : String(r.id),
       r.slug,
       paintStatus(r.status, `${MARK[r.status]} ${statusWord(r)}`, st),
@@ -92,19 +87,32 @@ export function renderSuiteText(s: Suite, st: Style): string {
       ran ? (r.checks.skipped ? st.warn(String(r.checks.skipped)) : '0') : '–',
       r.wallMs === null ? '–' : fmtDuration(r.wallMs),
       fmtHeadline(r.headline),
-    ]);
-  }
+    ];
+  });
+  const t = box(
+    {
+      head: ['lab', 'slug', 'status', 'passed', 'failed', 'skipped', 'wall', 'headline'].map((h) => st.bold(h)),
+      rows,
+      align: ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
+      compact: true,
+    },
+    st,
+  );
+  const prose = (text: string): string[] => wrap(text, proseWidth(st)).map((l) => st.dim(l));
   const out = [
     st.bold(`conc lab all — ${s.labs.length} lab${s.labs.length === 1 ? '' : 's'}`),
-    st.dim(`machine: ${machineLine(s.machine)}`),
-    st.dim(settingsLine(s)),
+    ...prose(`machine: ${machineLine(s.machine)}`),
+    ...prose(settingsLine(s)),
     '',
-    t.toString(),
+    t,
   ];
   const bad = problems(s);
   if (bad.length) {
     out.push('', st.bold('Problems'));
-    for (const r of bad) out.push(`  ${paintStatus(r.status, MARK[r.status], st)} ${labName(r)} ${statusWord(r)}: ${problemText(r, s)}`);
+    for (const r of bad) {
+      const lines = wrap(`${labName(r)} ${statusWord(r)}: ${problemText(r, s)}`, Math.max(20, proseWidth(st) - 4));
+      out.push(...lines.map((l, i) => (i === 0 ? `  ${paintStatus(r.status, MARK[r.status], st)} ${l}` : `    ${l}`)));
+    }
   }
   out.push('', paintStatus(s.status, `${MARK[s.status]} ${s.status}`, st) + ` — ${verdict(s)}`);
   return out.join('\n') + '\n';

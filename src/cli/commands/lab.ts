@@ -12,7 +12,7 @@ import { runInHost } from '../../hosts/run-lab.js';
 import { checkOutPath, writeAtomic } from '../io.js';
 import { COMMON_HELP, DEFAULT_TIMEOUT_S, addCommonFlags, parseCommon, type CommonOptions } from '../common.js';
 import { newCommand, parseWith } from '../parse.js';
-import { colorWanted, makeStyle } from '../../render/style.js';
+import { colorWanted, makeStyle, outputWidth } from '../../render/style.js';
 import { startSpinner } from '../spinner.js';
 import { installSignals } from '../signals.js';
 
@@ -122,7 +122,7 @@ export async function labCommand(ref: string, args: string[]): Promise<number> {
   const { common } = inv;
   const outPath = common.out ? checkOutPath(common.out) : undefined;
   const color = colorWanted({ noColor: !common.color, json: common.format === 'json' });
-  const style = makeStyle(color, Math.min(process.stdout.columns || 100, 120));
+  const style = makeStyle(color, outputWidth());
   const signals = installSignals();
   const spinner = await startSpinner(color && Boolean(process.stderr.isTTY), `lab ${entry.id} · ${entry.slug}`);
   let report: Report;

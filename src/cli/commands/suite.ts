@@ -201,13 +201,13 @@ export async function suiteCommand(args: string[]): Promise<number> {
   }
   const outPath = common.out ? checkOutPath(common.out) : undefined;
 
-  const { colorWanted, makeStyle } = await import('../../render/style.js');
+  const { colorWanted, makeStyle, outputWidth } = await import('../../render/style.js');
   const { labLine, renderSuiteMarkdown, renderSuiteText } = await import('../../render/suite.js');
   const color = colorWanted({ noColor: !common.color, json: common.format === 'json' });
-  const style = makeStyle(color, Math.min(process.stdout.columns || 100, 120));
+  const style = makeStyle(color, outputWidth());
   // Progress goes to stderr: a spinner there when it is a terminal, a plain line per lab otherwise.
   const errTty = Boolean(process.stderr.isTTY) && common.color && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
-  const errStyle = makeStyle(errTty, 100);
+  const errStyle = makeStyle(errTty, outputWidth(process.stderr));
 
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
