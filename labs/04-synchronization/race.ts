@@ -6,9 +6,10 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
+import { machineBusyMs, othersCores } from '../../src/measure/contention.js';
 import { Barrier } from '../../src/sync/barrier.js';
 import { Mutex } from '../../src/sync/mutex.js';
-import { togetherMs } from './overlap.js';
+import { interleaving, togetherMs, type Interleaving } from './overlap.js';
 import { RACE_METHODS, type RaceMethod, type RaceReply, type RaceRequest } from './messages.js';
 import { showRace } from './show-race.js';
 
@@ -36,6 +37,8 @@ export interface RaceResult {
   loop: number[];
   /** Time at least two racers were inside their loops at once, ms (overlap.ts). */
   together: number[];
+  /** How each run's loops interleaved (overlap.ts); none for plain, which runs as one loop. */
+  interleaved: Interleaving[];
 }
 
 export interface Race {
@@ -46,6 +49,8 @@ export interface Race {
   /** Runs in all (warm-up included) and the generations the barrier counted. */
   runs: number;
   generations: number;
+  /** Cores' worth of CPU other processes used during the race (/proc/stat less this process); null without /proc. */
+  othersCores: number | null;
 }
 
 const RUN_TIMEOUT_MS = 60_000;
@@ -65,9 +70,12 @@ export async function runRace(
   const counter = new Int32Array(counterBuf);
   const mutex = Mutex.create();
   const barrier = Barrier.create(k);
-  const results = RACE_METHODS.map((method): RaceResult => ({ method, counts: [], wall: [], spread: [], loop: [], together: [] }));
+  const results = RACE_METHODS.map((method): RaceResult => ({ method, counts: [], wall: [], spread: [], loop: [], together: [], interleaved: [] }));
   const total = (warmup + repeat) * results.length;
   let runs = 0;
+  const busy0 = machineBusyMs();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   for (let rep = 0; rep < warmup + repeat; rep++) {
     for (const r of results) {
       ctx.progress(`race: ${r.method} increments, run ${rep + 1} of ${warmup + repeat}`, runs / total);
@@ -96,8 +104,12 @@ export async function runRace(
       r.spread.push(Math.max(...t0) - Math.min(...t0));
       r.loop.push(got.reduce((a, g) => a + g.t1 - g.t0, 0) / got.length);
       r.together.push(togetherMs(got));
+      r.interleaved.push(interleaving(got));
     }
   }
+  const busy1 = machineBusyMs();
+  const own = process.cpuUsage(cpu0);
+  const others = othersCores(busy0 === null || busy1 === null ? null : busy1 - busy0, (own.user + own.system) / 1000, performance.now() - wall0);
   await Promise.all(racers.map((w) => w.terminate()));
-  return { workers: k, increments, expected: k * increments, results, runs, generations: barrier.generation() };
+  return { workers: k, increments, expected: k * increments, results, runs, generations: barrier.generation(), othersCores: others };
 }

@@ -50,16 +50,34 @@ export const METHODS: Record<RaceMethod, Increment> = {
 export type Meet = (barrier: Barrier, timeoutMs: number) => boolean;
 const meet: Meet = (b, ms) => b.wait(ms).ok;
 
+/**
+ * Increments per chunk: the racer notes the time after each, so the lab can
+ * tell the stretches it ran from those it waited for a core (overlap.ts).
+ * A chunk takes 0.1 to 0.5 ms; a time slice is milliseconds.
+ */
+export const CHUNK = 4096;
+
 function race(m: RaceRequest, methods: Record<RaceMethod, Increment>, meetAt: Meet): RaceReply {
   const c = new Int32Array(m.counter, 0, 1);
   const mutex = Mutex.from(m.mutex);
-  if (!meetAt(Barrier.from(m.barrier), BARRIER_TIMEOUT_MS)) return { kind: 'raced', t0: 0, t1: 0, error: 'barrier timed out' };
+  if (!meetAt(Barrier.from(m.barrier), BARRIER_TIMEOUT_MS)) return { kind: 'raced', t0: 0, t1: 0, stamps: [], error: 'barrier timed out' };
   // Bounded: startAt is at most START_DELAY_MS after the lab posted the request.
   while (now() < m.startAt);
+  const inc = methods[m.method];
+  const stamps: number[] = [];
+  let ok = true;
   const t0 = now();
-  const ok = methods[m.method](c, m.increments, mutex);
+  if (m.method === 'plain') {
+    // One loop: chunks would change what the JIT makes of c[0] (plain is only shown).
+    ok = inc(c, m.increments, mutex);
+  } else {
+    for (let done = 0; ok && done < m.increments; done += CHUNK) {
+      ok = inc(c, Math.min(CHUNK, m.increments - done), mutex);
+      stamps.push(now());
+    }
+  }
   const t1 = now();
-  return ok ? { kind: 'raced', t0, t1 } : { kind: 'raced', t0, t1, error: 'mutex lock timed out' };
+  return ok ? { kind: 'raced', t0, t1, stamps } : { kind: 'raced', t0, t1, stamps, error: 'mutex lock timed out' };
 }
 
 /** Answers each RaceRequest with a RaceReply, by the given methods. */
@@ -69,7 +87,7 @@ export function serveRacer(methods: Record<RaceMethod, Increment>, meetAt: Meet 
     try {
       reply = race(m, methods, meetAt);
     } catch (e) {
-      reply = { kind: 'raced', t0: 0, t1: 0, error: e instanceof Error ? e.message : String(e) };
+      reply = { kind: 'raced', t0: 0, t1: 0, stamps: [], error: e instanceof Error ? e.message : String(e) };
     }
     parentPort?.postMessage(reply);
   });

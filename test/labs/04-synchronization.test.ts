@@ -1,9 +1,10 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeCycle, findCycle, shortCycle } from '../../labs/04-synchronization/deadlock.js';
 import { togetherMs } from '../../labs/04-synchronization/overlap.js';
 import { replay } from '../../labs/04-synchronization/replay.js';
 import { EV, type EventCode, type LogEntry } from '../../labs/04-synchronization/table.js';
-import { runCli, runLab } from '../helpers/run-lab.js';
+import { ROOT, runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
 
 type Report = import('../../src/core/report.js').Report;
@@ -178,6 +179,12 @@ describe('synchronization: the lab', () => {
     expect(tl?.type === 'timeline' && tl.lanes.map((l) => l.name)).toEqual(['P0', 'P1', 'P2', 'P3', 'P4']);
     expect(typeof r.outputs['dining.schedule']).toBe('number');
     expect(r.headline?.label).toMatch(/lost/);
+
+    // As printed on an 80-column terminal, nothing is wider.
+    const { renderText } = (await import(path.join(ROOT, 'dist/src/render/text.js'))) as typeof import('../../src/render/text.js');
+    const { makeStyle } = (await import(path.join(ROOT, 'dist/src/render/style.js'))) as typeof import('../../src/render/style.js');
+    const { displayWidth } = (await import(path.join(ROOT, 'dist/src/render/format.js'))) as typeof import('../../src/render/format.js');
+    for (const l of renderText(r, makeStyle(false, 80)).split('\n')) expect(displayWidth(l), l).toBeLessThanOrEqual(80);
   });
 
   it('the same seed plans the same schedule', async () => {

@@ -24,7 +24,7 @@ import { histogramOf } from '../../labs/06-debug-and-benchmark/harness.js';
 import { findCycles } from '../../labs/06-debug-and-benchmark/lock-graph.js';
 import type { CpuProfile } from '../../labs/06-debug-and-benchmark/messages.js';
 import { profileProblems, selfTimes } from '../../labs/06-debug-and-benchmark/profile.js';
-import { runCli, runLab } from '../helpers/run-lab.js';
+import { ROOT, runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
 
 type Report = import('../../src/core/report.js').Report;
@@ -198,6 +198,12 @@ describe('debug-and-benchmark: the lab', () => {
     expect(r.outputs['lockOrder.inverted.cycles']).toEqual(['A→B→A']);
     expect(r.outputs['lockOrder.ring.cycles']).toEqual(['A→B→C→A']);
     expect(r.headline?.label).toBe('buggy transfer broke');
+
+    // As printed on an 80-column terminal, nothing is wider.
+    const { renderText } = (await import(path.join(ROOT, 'dist/src/render/text.js'))) as typeof import('../../src/render/text.js');
+    const { makeStyle } = (await import(path.join(ROOT, 'dist/src/render/style.js'))) as typeof import('../../src/render/style.js');
+    const { displayWidth } = (await import(path.join(ROOT, 'dist/src/render/format.js'))) as typeof import('../../src/render/format.js');
+    for (const l of renderText(r, makeStyle(false, 80)).split('\n')) expect(displayWidth(l), l).toBeLessThanOrEqual(80);
   });
 
   it('--seed replays the first failing run: the same failure, to the last step', async () => {
