@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeCycle, findCycle, shortCycle } from '../../labs/04-synchronization/deadlock.js';
-import { togetherMs } from '../../labs/04-synchronization/overlap.js';
+import { chunks, interleaving, togetherMs } from '../../labs/04-synchronization/overlap.js';
 import { replay } from '../../labs/04-synchronization/replay.js';
 import { EV, type EventCode, type LogEntry } from '../../labs/04-synchronization/table.js';
 import { ROOT, runCli, runLab } from '../helpers/run-lab.js';
@@ -118,6 +118,27 @@ describe('synchronization: when racers raced (pure)', () => {
     expect(togetherMs([{ t0: 0, t1: 4 }, { t0: 4, t1: 8 }, { t0: 9, t1: 10 }])).toBe(0); // touching is not overlapping
     expect(togetherMs([{ t0: 3, t1: 3 }, { t0: 0, t1: 9 }])).toBe(0);
     expect(togetherMs([])).toBe(0);
+  });
+
+  it('tells chunks that ran from chunks that waited for a core', () => {
+    // Chunks of 1 ms, one of 10 ms: that one waited.
+    const c = chunks({ t0: 0, stamps: [1, 2, 12, 13] });
+    expect(c.ran).toEqual([{ t0: 0, t1: 1 }, { t0: 1, t1: 2 }, { t0: 12, t1: 13 }]);
+    expect(c.waited).toEqual([{ t0: 2, t1: 12 }]);
+    expect(chunks({ t0: 5, stamps: [] })).toEqual({ ran: [], waited: [] });
+  });
+
+  it('sees racers run at once, take turns on one core, or run one after another', () => {
+    const steady = (t0: number, n: number) => ({ t0, stamps: Array.from({ length: n }, (_, i) => t0 + i + 1) });
+    // Two cores: both run 0..10.
+    expect(interleaving([steady(0, 10), steady(0, 10)])).toEqual({ atOnceMs: 10, turns: 0 });
+    // One core: A runs 0..3, waits 3..13 while B runs, then finishes.
+    const a = { t0: 0, stamps: [1, 2, 3, 13, 14, 15] };
+    expect(interleaving([a, steady(3, 10)])).toEqual({ atOnceMs: 0, turns: 1 });
+    // One after another: nothing to race.
+    expect(interleaving([steady(0, 5), steady(5, 5)])).toEqual({ atOnceMs: 0, turns: 0 });
+    // A waits while nobody else runs (the machine's other work): no turn.
+    expect(interleaving([a, steady(20, 5)])).toEqual({ atOnceMs: 0, turns: 0 });
   });
 });
 
