@@ -109,7 +109,7 @@ export function checkDining(ctx: LabContext<unknown>, shown: Shown[], cfg: Dinne
     ctx.check(
       'deadlocks ended by the stop flag, none killed',
       locked.every((s) => !unclean(s)),
-      firstBad(locked, unclean, `${locked.length} tables empty in ≤ ${ms(slowest)}`),
+      firstBad(locked, unclean, `${locked.length === 1 ? 'the table' : `${locked.length} tables`} empty in ≤ ${ms(slowest)}`),
     );
   }
 

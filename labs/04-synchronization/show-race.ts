@@ -168,7 +168,7 @@ function checkTogether(ctx: LabContext<unknown>, race: Race): void {
   const long = race.results.filter((r) => r.method === 'atomic' || r.method === 'mutex');
   const apart = long.filter((r) => !r.counts.some((_, i) => raced(r, i)));
   const text = (r: RaceResult): string =>
-    `${max(r.interleaved.map((x) => x.atOnceMs)).toFixed(0)} ms at once, ${max(r.interleaved.map((x) => x.turns))} turns`;
+    `${r.method === 'atomic' ? 'Atomics.add' : 'mutex'} ${max(r.interleaved.map((x) => x.turns))} turns, ${max(r.interleaved.map((x) => x.atOnceMs)).toFixed(0)} ms at once`;
   ctx.check(
     name,
     apart.length === 0,
