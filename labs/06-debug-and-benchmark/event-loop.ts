@@ -5,66 +5,49 @@
  * actually got, so an idle loop reads about 1 ms and a blocked one about the
  * block plus 1 ms.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LabContext } from '../../src/core/lab.js';
+import { blockedLoopDelay, LOOP_DELAY_RESOLUTION_MS as RESOLUTION, startLoopDelayMonitor } from '../../src/measure/loop-delay.js';
 import { linearFit, median } from '../../src/measure/stats.js';
 
-const RESOLUTION = 1;
 /** Idle time before and after each block, so the monitor ticks on an idle loop around it. */
 const GAP_MS = 20;
-const ns = (v: number): number => v / 1e6;
-
-/** Keep the thread busy for ms: no await, so the loop cannot turn. */
-export function block(ms: number): void {
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms);
-}
 
 export interface EventLoopOptions {
   /** Block lengths, ms. */
   blocks: readonly number[];
   repeats: number;
-  /** What blocks the loop; a fault test gives one that does not block as long as asked. */
+  /** What blocks the loop (blockLoop unless given); a fault test gives one that does not block as long as asked. */
   block?: (ms: number) => void;
 }
 
 export async function eventLoopDelay(ctx: LabContext<unknown>, o: EventLoopOptions): Promise<void> {
   const { blocks, repeats } = o;
-  const blockFor = o.block ?? block;
   const rows = [];
   const perBlock: { block: number; maxes: number[] }[] = [];
   for (const [bi, b] of blocks.entries()) {
     ctx.progress(`event-loop delay, ${b} ms blocks`, bi / blocks.length);
     // Two monitors: one over all repeats (for p50/p99 over enough ticks),
     // one per repeat (its max is one sample of the metric).
-    const all = monitorEventLoopDelay({ resolution: RESOLUTION });
-    all.enable();
+    const monitor = startLoopDelayMonitor(RESOLUTION);
     const maxes: number[] = [];
     try {
       for (let r = 0; r < repeats; r++) {
-        const one = monitorEventLoopDelay({ resolution: RESOLUTION });
-        one.enable();
-        try {
-          await ctx.sleep(GAP_MS);
-          blockFor(b);
-          await ctx.sleep(GAP_MS);
-        } finally {
-          one.disable();
-        }
-        maxes.push(ns(one.max));
+        const one = await blockedLoopDelay(b, { sleep: ctx.sleep, gapMs: GAP_MS, resolution: RESOLUTION, ...(o.block ? { block: o.block } : {}) });
+        maxes.push(one.max);
       }
     } finally {
-      all.disable();
+      monitor.stop();
     }
+    const all = monitor.stop();
     perBlock.push({ block: b, maxes });
     ctx.metric({ name: 'event-loop max delay', unit: 'ms', better: 'lower', variant: { blockMs: b }, samples: maxes });
     rows.push({
       block: b,
       reps: repeats,
       ticks: all.count,
-      p50: ns(all.percentile(50)),
-      p99: ns(all.percentile(99)),
-      max: ns(all.max),
+      p50: all.p50,
+      p99: all.p99,
+      max: all.max,
       over: median(maxes) - b,
     });
   }
