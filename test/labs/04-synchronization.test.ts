@@ -228,7 +228,7 @@ describe('synchronization: the lab', () => {
     expect(tl?.type === 'timeline' && tl.lanes.length).toBe(16); // the rest are not drawn
   }, 90_000);
 
-  it('naive with zero think and eat times deadlocks: detected, shown with its cycle, ended cleanly, exit 0', async () => {
+  it('naive deadlocks: detected, shown with its cycle, ended cleanly, exit 0 (under stress every time; with zero think and eat times as set, most times)', async () => {
     const args = ['lab', '4', '--quick', '--strategy', 'naive', '--think', '0', '--eat', '0', '--philosophers', '8', '--increments', '1000', '--json'];
     const res = await runCli(args, { timeoutMs: 30_000 });
     expect(res.code, res.stderr).toBe(0); // the process ended by itself: no worker kept it alive
@@ -236,13 +236,24 @@ describe('synchronization: the lab', () => {
     const r = JSON.parse(res.stdout) as Report;
     expect(schemaErrors(r)).toEqual([]);
     everyCheckOkOrSkippedWithReason(r);
-    const row = dining(r)?.rows[0];
-    expect(row?.deadlocks).toBe(1);
     expect(stressed(r)?.rows).toHaveLength(1); // naive alone under stress too
-    expect(row?.result).toMatch(/^deadlock: P0 → P1 → /);
-    expect(r.outputs['dining.naive.deadlock']).toMatch(/^P0 holds F0, waits for F1 \(held by P1\) → P1 holds F1, waits for F2 \(held by P2\) → .* → back to P0$/);
-    expect(r.tables.find((t) => t.title.startsWith('Deadlocks detected'))?.rows).toHaveLength(2);
-    expect(r.notes.some((n) => n.startsWith('Deadlock (naive, 8 philosophers): P0 holds F0'))).toBe(true);
+    const forced = stressed(r)?.rows[0];
+    expect(forced?.deadlocks).toBe(1);
+    expect(forced?.result).toBe('deadlock: P0 → P1 → P2 → … → P7 → P0');
+    expect(r.outputs['dining.stress.naive.deadlock']).toMatch(/^P0 holds F0, waits for F1 \(held by P1\) → P1 holds F1, waits for F2 \(held by P2\) → .* → P7 holds F7, waits for F0 \(held by P0\) → back to P0$/);
+    expect(r.notes.some((n) => n.startsWith('Deadlock (naive under stress, 8 philosophers): P0 holds F0'))).toBe(true);
+    // As set, a deadlock is likely but timing decides: if there was one, it is shown the same way.
+    const calm = dining(r)?.rows[0];
+    const locked = calm?.deadlocks === 1;
+    expect(r.tables.find((t) => t.title.startsWith('Deadlocks detected'))?.rows).toHaveLength(locked ? 2 : 1);
+    if (locked) {
+      expect(calm?.result).toMatch(/^deadlock: P0 → P1 → /);
+      expect(r.outputs['dining.naive.deadlock']).toMatch(/^P0 holds F0, waits for F1 \(held by P1\) → .* → back to P0$/);
+      expect(r.notes.some((n) => n.startsWith('Deadlock (naive, 8 philosophers): P0 holds F0'))).toBe(true);
+    } else {
+      expect(calm?.result).toBe('finished');
+    }
+    expect(check(r, /^naive deadlocks under stress and is caught/)?.detail).toMatch(/^cycle of 8 caught/);
     expect(check(r, /^each deadlock matches the event log/)?.ok).toBe(true);
     expect(check(r, /^deadlocks ended by the stop flag/)?.ok).toBe(true);
   });
