@@ -26,7 +26,7 @@ const PROFILE_TRIES = 3;
 /** Too few samples are excused only when other processes left less than this much of one core. */
 const BUSY_LEFT = 0.5;
 const INTERVAL_US = 200;
-const RANK_CHECK = 'profiler ranks the planted work 6 : 3 : 1';
+const RANK_CHECK = 'profile ranks work 6 : 3 : 1';
 const FILE_CHECK = 'the .cpuprofile file reads back';
 
 /**
@@ -190,12 +190,12 @@ export async function cpuProfile(ctx: LabContext<unknown>, o: ProfileOptions): P
   const cores = ctx.machine.effectiveCores;
   if (n < MIN_PLANTED_SAMPLES && others !== null && others >= cores - BUSY_LEFT) {
     // Others left this worker less than half a core, on every try.
-    ctx.skip(RANK_CHECK, `${n} samples; others used ${others.toFixed(1)} of ${cores} cores${triesText}`);
+    ctx.skip(RANK_CHECK, `others used ${others.toFixed(1)} of ${cores} cores; ${tries} tries`);
   } else {
     ctx.check(
       RANK_CHECK,
       n >= MIN_PLANTED_SAMPLES && ranked && close,
-      `${shares.map((x) => (100 * x).toFixed(0)).join(' : ')}% of ${n} samples (± ${100 * SHARE_TOLERANCE})${triesText}`,
+      `${shares.map((x) => (100 * x).toFixed(0)).join(' : ')}% of ${n} samples${triesText}`,
     );
   }
 

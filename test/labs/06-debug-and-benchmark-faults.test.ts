@@ -72,8 +72,8 @@ describe('debug-and-benchmark: the harness and event-loop checks fail on their f
 });
 
 describe('debug-and-benchmark: the profile checks fail on their faults', () => {
-  it('work done 1 : 3 : 6: "profiler ranks the planted work" fails', async () => {
-    failed(await run(({ ctx }) => cpuProfile(ctx, { durationMs: 200, dir: '', worker: fault('reversed-profile.worker.js') })), /^profiler ranks the planted work/);
+  it('work done 1 : 3 : 6: "profile ranks work 6 : 3 : 1" fails', async () => {
+    failed(await run(({ ctx }) => cpuProfile(ctx, { durationMs: 200, dir: '', worker: fault('reversed-profile.worker.js') })), /^profile ranks work 6 : 3 : 1/);
   });
 
   it('a writer that wraps the profile: "the .cpuprofile file reads back" fails', async () => {
