@@ -84,6 +84,7 @@ describe('lab 7 checks fail on the faults they guard against', () => {
         workers: 2,
         trips: 20,
         budgetUs: 2000,
+        maxTasks: 100,
         make: (k, size, extra) => (k === 'threads' ? Promise.resolve(new X.WorkerPerTaskExecutor(ctx, { size })) : real(ctx)(k, size, extra)),
       }),
     );
