@@ -66,3 +66,41 @@ export async function timeBatch<R>(ctx: LabContext<unknown>, ex: Executor, tasks
     off();
   }
 }
+
+/**
+ * One pool of each kind and size, lent to the experiments that only measure
+ * with it (their shutdown() leaves it running) and handed over, for good, to
+ * the one that ends it (the semantics, whose last step is shutdown()). Every
+ * thread and process start costs tens of milliseconds: --quick starts each
+ * pool once. Pools made with extra options are never shared.
+ */
+export function sharedPools(make: MakeExecutor): { lend: MakeExecutor; handOver: MakeExecutor; close(): Promise<void> } {
+  const pools = new Map<string, Promise<Executor>>();
+  const key = (kind: ExecutorKind, size: number): string => `${kind}:${size}`;
+  const get = (kind: ExecutorKind, size: number): Promise<Executor> => {
+    let p = pools.get(key(kind, size));
+    if (!p) pools.set(key(kind, size), (p = make(kind, size)));
+    return p;
+  };
+  const lent = (ex: Executor): Executor =>
+    new Proxy(ex, {
+      get(target, prop) {
+        if (prop === 'shutdown') return async () => {};
+        const v: unknown = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  return {
+    lend: async (kind, size, extra) => (extra || kind === 'worker-per-task' || kind === 'sequential' ? make(kind, size, extra) : lent(await get(kind, size))),
+    handOver: async (kind, size, extra) => {
+      const p = extra ? undefined : pools.get(key(kind, size));
+      if (!p) return make(kind, size, extra);
+      pools.delete(key(kind, size));
+      return p;
+    },
+    close: async () => {
+      for (const p of pools.values()) await (await p).shutdown();
+      pools.clear();
+    },
+  };
+}

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { defineLab } from '../../src/core/lab.js';
 import { DEFAULT_NUMBERS, QUICK_NUMBERS } from '../../src/workloads/primes.js';
 import { benchmark } from './benchmark.js';
-import { realExecutors } from './executors.js';
+import { realExecutors, sharedPools } from './executors.js';
 import { idleTimeout } from './idle-timeout.js';
 import { poolSizes } from './pool-sizes.js';
 import { semantics } from './semantics.js';
@@ -36,21 +36,31 @@ export default defineLab({
     taskSizes: { type: 'list', default: [10, 100, 1000, 10_000, 30_000], min: 1, max: 100_000, maxItems: 8, help: 'work per task in µs for the overhead sweep' },
     bursts: { type: 'integer', default: 6, min: 2, max: 50, help: 'bursts of tasks in the idleTimeout experiment' },
   },
-  quick: { numbers: [...QUICK_NUMBERS], poolSizes: sizes([CORES, 2 * CORES]), taskSizes: [10, 1000, 10_000], bursts: 3 },
+  quick: { numbers: [...QUICK_NUMBERS], poolSizes: [CORES], taskSizes: [10, 10_000], bursts: 2 },
   repeat: { default: 3, quick: 1 },
   warmup: { default: 0, quick: 0 },
   timeout: 180,
   async run(ctx) {
     const o = ctx.options;
     const cores = ctx.machine.effectiveCores;
-    const make = realExecutors(ctx);
+    // One pool of each kind for the whole run (a thread or a process takes tens of ms to start);
+    // the semantics, last, takes them over and shuts them down.
+    const pools = sharedPools(realExecutors(ctx));
 
-    const bench = await benchmark(ctx, { numbers: o.numbers, size: cores, make });
-    await poolSizes(ctx, { numbers: o.numbers, sizes: o.poolSizes, sequential: bench.sequential, cores, make, measured: bench });
-    await taskSizes(ctx, { sizes: o.taskSizes, workers: cores, trips: ctx.quick ? 40 : 200, budgetUs: ctx.quick ? 30_000 : 100_000, maxTasks: ctx.quick ? 200 : 500, make });
-    await idleTimeout(ctx, { bursts: o.bursts, gapMs: 30, threads: Math.max(2, cores), minThreads: Math.max(1, Math.floor(cores / 2)), taskUs: 2000, make });
-    await semantics(ctx, { size: 2, make });
-    await timeline(ctx, { numbers: o.numbers, size: cores, make });
+    const bench = await benchmark(ctx, { numbers: o.numbers, size: cores, make: pools.lend });
+    await poolSizes(ctx, { numbers: o.numbers, sizes: o.poolSizes, sequential: bench.sequential, cores, make: pools.lend, measured: bench });
+    await taskSizes(ctx, {
+      sizes: o.taskSizes,
+      workers: cores,
+      trips: ctx.quick ? 30 : 200,
+      budgetUs: ctx.quick ? 30_000 : 100_000,
+      maxTasks: ctx.quick ? 200 : 500,
+      make: pools.lend,
+    });
+    await idleTimeout(ctx, { bursts: o.bursts, gapMs: 30, threads: Math.max(2, cores), minThreads: Math.max(1, Math.floor(cores / 2)), taskUs: 2000, make: pools.lend });
+    await timeline(ctx, { numbers: o.numbers, size: cores, make: pools.lend });
+    await semantics(ctx, { size: cores, make: pools.handOver });
+    await pools.close();
 
     ctx.progress('done', 1);
     ctx.headline('thread pool speedup', Number((bench.speedup.threads ?? NaN).toFixed(2)), 'x');

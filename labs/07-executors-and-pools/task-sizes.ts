@@ -83,7 +83,7 @@ export async function taskSizes(ctx: LabContext<unknown>, o: TaskSizesOptions): 
     try {
       if (ex.kind !== 'worker-per-task') await warm(ex, work(1));
       // A thread per task costs a start-up each time: fewer trips (by what the executor is, whatever it was asked to be).
-      const n = ex.kind === 'worker-per-task' ? Math.max(3, Math.round(o.trips / 20)) : o.trips;
+      const n = ex.kind === 'worker-per-task' ? Math.max(2, Math.round(o.trips / 20)) : o.trips;
       const pool = ex instanceof ThreadPoolExecutor ? ex.pool : null;
       pool?.histogram.resetRunTime();
       pool?.histogram.resetWaitTime();
