@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs';
 import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
-import { task, type ExecutorKind } from '../../src/executors/index.js';
-import { BUSY_MACHINE_CORES, machineBusyMs, othersCores } from '../../src/measure/contention.js';
+import { task, type Executor, type ExecutorKind } from '../../src/executors/index.js';
+import { BUSY_MACHINE_CORES } from '../../src/measure/contention.js';
 import { ratioOfMedians } from '../../src/measure/stats.js';
 import { PRIMES_URL, WARM_PRIME, isPrimeMillerRabin, primesOf } from '../../src/workloads/primes.js';
 import { utilization } from './analysis.js';
-import { LABEL, runsFor, timeBatch, warm, type Batch, type MakeExecutor } from './executors.js';
+import { LABEL, runsFor, timeRounds, warm, type Batch, type MakeExecutor, type RoundsBatch } from './executors.js';
 
 export interface BenchmarkOptions {
   numbers: readonly number[];
@@ -29,7 +29,7 @@ export interface BenchmarkResult {
   sequential: number[];
   /** Median speedup over sequential, per executor kind. */
   speedup: Partial<Record<ExecutorKind, number>>;
-  /** What each executor's runs measured (the pool-size sweep reuses them for its own size). */
+  /** What each executor's runs measured. */
   batches: Partial<Record<ExecutorKind, Batch<boolean>>>;
   size: number;
   primes: number[];
@@ -52,48 +52,49 @@ export async function benchmark(ctx: LabContext<unknown>, o: BenchmarkOptions): 
   const kinds = o.kinds ?? KINDS;
   const verdicts = new Map<ExecutorKind, boolean[]>();
   const rows: Record<string, Cell>[] = [];
-  let sequential: number[] = [];
   const speedup: BenchmarkResult['speedup'] = {};
   const batches: BenchmarkResult['batches'] = {};
-  let othersSum = 0;
-  let othersN = 0;
-  for (const [i, kind] of kinds.entries()) {
-    ctx.progress(`benchmark: ${LABEL[kind]}`, i / kinds.length);
-    const size = kind === 'sequential' ? 1 : o.size;
-    const ex = await o.make(kind, size);
-    try {
+  const exs = new Map<ExecutorKind, Executor>();
+  let measured: Map<string, RoundsBatch<boolean>>;
+  try {
+    for (const kind of kinds) {
+      ctx.progress(`benchmark: starting the ${LABEL[kind]}`);
+      const ex = await o.make(kind, kind === 'sequential' ? 1 : o.size);
+      exs.set(kind, ex);
       // Pools start their workers and load the module first; a worker per task pays that every time, which is its point.
       if (kind !== 'worker-per-task') await warm(ex, task(url, 'isPrime', WARM_PRIME));
-      const busy0 = machineBusyMs();
-      const cpu0 = process.cpuUsage();
-      const b = await timeBatch<boolean>(ctx, ex, tasks, runsFor(ctx, ex));
-      const busy1 = machineBusyMs();
-      const cpu = process.cpuUsage(cpu0);
-      verdicts.set(kind, b.values);
-      batches[kind] = b;
-      if (kind === 'sequential') sequential = b.walls;
-      const m = ctx.metric({ name: 'primes batch', unit: 'ms', better: 'lower', variant: { executor: kind, workers: size }, samples: b.walls });
-      const sp = ratioOfMedians(sequential, b.walls);
-      speedup[kind] = sp.ratio;
-      const wall = b.walls.reduce((a, x) => a + x, 0);
-      // Others' load: the machine's busy time less ours (this process's threads, and the children's task time).
-      const childMs = kind === 'processes' ? b.runs.reduce((a, r) => a + (r.end - r.start), 0) * b.walls.length : 0;
-      const others = busy0 === null || busy1 === null ? null : othersCores(busy1 - busy0, (cpu.user + cpu.system) / 1000 + childMs, wall);
-      if (others !== null) {
-        othersSum += others;
-        othersN++;
-      }
-      rows.push({
-        executor: LABEL[kind],
-        workers: size,
-        wall: { value: m.median, low: m.ci.low, high: m.ci.high },
-        speedup: { value: sp.ratio, low: sp.low, high: sp.high },
-        efficiency: (100 * sp.ratio) / size,
-        busy: 100 * utilization(b.runs, b.walls[b.walls.length - 1] ?? NaN, size),
-      });
-    } finally {
-      await ex.shutdown();
     }
+    measured = await timeRounds<boolean>(
+      ctx,
+      kinds.map((kind) => ({ key: kind, ex: exs.get(kind) as Executor, runs: runsFor(ctx, exs.get(kind) as Executor) })),
+      tasks,
+    );
+  } finally {
+    for (const ex of exs.values()) await ex.shutdown();
+  }
+  const sequential = measured.get(kinds[0] as ExecutorKind)?.walls ?? [];
+  let othersSum = 0;
+  let othersN = 0;
+  for (const kind of kinds) {
+    const b = measured.get(kind) as RoundsBatch<boolean>;
+    const size = exs.get(kind)?.size ?? 1;
+    verdicts.set(kind, b.values);
+    batches[kind] = b;
+    const m = ctx.metric({ name: 'primes batch', unit: 'ms', better: 'lower', variant: { executor: kind, workers: size }, samples: b.walls });
+    const sp = ratioOfMedians(sequential, b.walls);
+    speedup[kind] = sp.ratio;
+    if (b.others !== null) {
+      othersSum += b.others;
+      othersN++;
+    }
+    rows.push({
+      executor: LABEL[kind],
+      workers: size,
+      wall: { value: m.median, low: m.ci.low, high: m.ci.high },
+      speedup: { value: sp.ratio, low: sp.low, high: sp.high },
+      efficiency: (100 * sp.ratio) / size,
+      busy: 100 * utilization(b.runs, b.walls[b.walls.length - 1] ?? NaN, size),
+    });
   }
   ctx.table({
     title: `Is it prime? ${o.numbers.length} numbers by trial division, on each executor`,
@@ -107,8 +108,9 @@ export async function benchmark(ctx: LabContext<unknown>, o: BenchmarkOptions): 
     ],
     rows,
     note:
-      `${ctx.repeat === 1 ? 'one run each' : `median of ${ctx.repeat} runs${ctx.quick ? ' (worker per task: 1)' : ''} [95% CI]`}; speedup over sequential, efficiency = speedup / workers; busy = time the workers ` +
-      `spent inside tasks / (wall x workers), from the tasks' own start and end times` +
+      `${ctx.repeat === 1 ? 'one run each' : `median of ${ctx.repeat} runs${ctx.quick ? ' (worker per task: 1)' : ''} [95% CI], in interleaved rounds`}; ` +
+      'speedup over sequential, efficiency = speedup / workers; busy = time the workers spent inside tasks / (wall x workers), ' +
+      "from the tasks' own start and end times" +
       (othersN ? `; other processes used ${(othersSum / othersN).toFixed(1)} cores meanwhile` : ''),
   });
 

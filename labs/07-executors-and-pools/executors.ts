@@ -4,6 +4,7 @@
  * fault tests), and the timing of one batch of tasks on any of them.
  */
 import type { LabContext } from '../../src/core/lab.js';
+import { machineBusyMs, othersCores } from '../../src/measure/contention.js';
 import { createExecutor, type CreateOptions, type Executor, type ExecutorKind, type Task, type TaskRun } from '../../src/executors/index.js';
 
 export type MakeExecutor = (kind: ExecutorKind, size: number, extra?: Omit<CreateOptions, 'size'>) => Promise<Executor>;
@@ -103,4 +104,55 @@ export function sharedPools(make: MakeExecutor): { lend: MakeExecutor; handOver:
       pools.clear();
     },
   };
+}
+
+/** One executor in a set timed in rounds. */
+export interface Contender {
+  key: string;
+  ex: Executor;
+  /** Timed runs it takes part in (the first rounds). */
+  runs: number;
+}
+
+export interface RoundsBatch<R> extends Batch<R> {
+  /** Cores' worth of CPU other processes used during its runs (null without /proc/stat). */
+  others: number | null;
+}
+
+/**
+ * Time map(tasks) on several executors in interleaved rounds: round 1 runs
+ * each once, then round 2, and so on. Load from elsewhere changes by the
+ * second on a shared machine; interleaved, a burst of it hits every executor
+ * alike instead of whichever was being timed at the moment.
+ */
+export async function timeRounds<R>(ctx: LabContext<unknown>, contenders: readonly Contender[], tasks: readonly Task[]): Promise<Map<string, RoundsBatch<R>>> {
+  const out = new Map<string, RoundsBatch<R> & { busyMs: number; ownMs: number }>();
+  for (const c of contenders) out.set(c.key, { walls: [], values: [], runs: [], busy: [], others: null, busyMs: 0, ownMs: 0 });
+  const rounds = Math.max(...contenders.map((c) => c.runs));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of contenders) {
+      if (r >= c.runs) continue;
+      ctx.progress(`${c.key}: run ${r + 1} of ${c.runs}`, r / rounds);
+      const acc = out.get(c.key) as RoundsBatch<R> & { busyMs: number; ownMs: number };
+      const busy0 = machineBusyMs();
+      const cpu0 = process.cpuUsage();
+      const b = await timeBatch<R>(ctx, c.ex, tasks, 1, 0);
+      const busy1 = machineBusyMs();
+      const cpu = process.cpuUsage(cpu0);
+      acc.walls.push(...b.walls);
+      acc.busy.push(...b.busy);
+      acc.values = b.values;
+      acc.runs = b.runs;
+      // Ours: this process's threads, and the children's time inside tasks.
+      const own = (cpu.user + cpu.system) / 1000 + (c.ex.sharesMemory ? 0 : (b.busy[0] ?? 0));
+      if (busy0 === null || busy1 === null) acc.busyMs = NaN;
+      else acc.busyMs += busy1 - busy0;
+      acc.ownMs += own;
+    }
+  }
+  for (const acc of out.values()) {
+    const wall = acc.walls.reduce((a, x) => a + x, 0);
+    acc.others = Number.isFinite(acc.busyMs) ? othersCores(acc.busyMs, acc.ownMs, wall) : null;
+  }
+  return out;
 }

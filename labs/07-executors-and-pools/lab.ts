@@ -48,7 +48,7 @@ export default defineLab({
     const pools = sharedPools(realExecutors(ctx));
 
     const bench = await benchmark(ctx, { numbers: o.numbers, size: cores, make: pools.lend });
-    await poolSizes(ctx, { numbers: o.numbers, sizes: o.poolSizes, sequential: bench.sequential, cores, make: pools.lend, measured: bench });
+    await poolSizes(ctx, { numbers: o.numbers, sizes: o.poolSizes, cores, make: pools.lend });
     await taskSizes(ctx, {
       sizes: o.taskSizes,
       workers: cores,

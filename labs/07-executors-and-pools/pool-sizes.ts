@@ -15,18 +15,14 @@ import { ratioOfMedians } from '../../src/measure/stats.js';
 import { PRIMES_URL, WARM_PRIME } from '../../src/workloads/primes.js';
 import { peakConcurrency, utilization } from './analysis.js';
 import { allMeet } from './concurrency.js';
-import { LABEL, timeBatch, warm, type Batch, type MakeExecutor } from './executors.js';
+import { LABEL, timeRounds, warm, type MakeExecutor, type RoundsBatch } from './executors.js';
 
 export interface PoolSizesOptions {
   numbers: readonly number[];
   sizes: readonly number[];
-  /** Wall times of the batch on the lab's thread, ms (from the benchmark). */
-  sequential: readonly number[];
   cores: number;
   make: MakeExecutor;
   kinds?: readonly ExecutorKind[];
-  /** Batches the benchmark measured with this many workers: reused, not run again. */
-  measured?: { size: number; batches: Partial<Record<ExecutorKind, Batch<boolean>>> };
 }
 
 export interface PoolSizesResult {
@@ -42,40 +38,43 @@ export async function poolSizes(ctx: LabContext<unknown>, o: PoolSizesOptions): 
   const rows: Record<string, Cell>[] = [];
   const short: string[] = [];
   const speedup: PoolSizesResult['speedup'] = {};
-  let step = 0;
-  for (const kind of kinds) {
-    speedup[kind] = {};
-    for (const size of o.sizes) {
-      ctx.progress(`pool sizes: ${LABEL[kind]}, ${size}`, step++ / (kinds.length * o.sizes.length));
-      const known = o.measured?.size === size ? o.measured.batches[kind] : undefined;
-      let ex = known ? null : await o.make(kind, size);
-      try {
-        if (ex) await warm(ex, task(PRIMES_URL, 'isPrime', WARM_PRIME));
-        const b = known ?? (await timeBatch<boolean>(ctx, ex as Executor, tasks));
-        const m = ctx.metric({ name: 'primes batch', unit: 'ms', better: 'lower', variant: { executor: kind, workers: size }, samples: b.walls });
-        const sp = ratioOfMedians(o.sequential, b.walls);
-        (speedup[kind] as Record<number, number>)[size] = sp.ratio;
-        const want = Math.min(size, tasks.length);
-        let peak = peakConcurrency(b.runs);
-        // Short tasks may end before a busy machine gets the last worker going: then let `want` tasks wait for each other.
-        if (peak < want) {
-          ex ??= await o.make(kind, size);
-          if (await allMeet(ex, want, dir)) peak = want;
-        }
-        if (peak !== want) short.push(`${kind} of ${size}: ${peak} at once`);
-        rows.push({
-          pool: kind,
-          workers: size,
-          wall: { value: m.median, low: m.ci.low, high: m.ci.high },
-          speedup: { value: sp.ratio, low: sp.low, high: sp.high },
-          efficiency: (100 * sp.ratio) / size,
-          busy: 100 * utilization(b.runs, b.walls[b.walls.length - 1] ?? NaN, size),
-          peak,
-        });
-      } finally {
-        await ex?.shutdown();
+  // Every pool at once, and sequential beside them, timed in interleaved rounds.
+  const pools: { kind: ExecutorKind; size: number; key: string; ex: Executor }[] = [];
+  const seq = await o.make('sequential', 1);
+  try {
+    await warm(seq, task(PRIMES_URL, 'isPrime', WARM_PRIME));
+    for (const kind of kinds)
+      for (const size of o.sizes) {
+        ctx.progress(`pool sizes: starting the ${LABEL[kind]} of ${size}`);
+        const ex = await o.make(kind, size);
+        pools.push({ kind, size, key: `${kind} ${size}`, ex });
+        await warm(ex, task(PRIMES_URL, 'isPrime', WARM_PRIME));
       }
+    const measured = await timeRounds<boolean>(ctx, [{ key: 'sequential', ex: seq, runs: ctx.repeat }, ...pools.map((p) => ({ key: p.key, ex: p.ex, runs: ctx.repeat }))], tasks);
+    const sequential = measured.get('sequential')?.walls ?? [];
+    for (const p of pools) {
+      const b = measured.get(p.key) as RoundsBatch<boolean>;
+      const m = ctx.metric({ name: 'primes batch', unit: 'ms', better: 'lower', variant: { executor: p.kind, workers: p.size, sweep: true }, samples: b.walls });
+      const sp = ratioOfMedians(sequential, b.walls);
+      (speedup[p.kind] ??= {})[p.size] = sp.ratio;
+      const want = Math.min(p.size, tasks.length);
+      let peak = peakConcurrency(b.runs);
+      // Short tasks may end before a busy machine gets the last worker going: then let `want` tasks wait for each other.
+      if (peak < want && (await allMeet(p.ex, want, dir))) peak = want;
+      if (peak !== want) short.push(`${p.kind} of ${p.size}: ${peak} at once`);
+      rows.push({
+        pool: p.kind,
+        workers: p.size,
+        wall: { value: m.median, low: m.ci.low, high: m.ci.high },
+        speedup: { value: sp.ratio, low: sp.low, high: sp.high },
+        efficiency: (100 * sp.ratio) / p.size,
+        busy: 100 * utilization(b.runs, b.walls[b.walls.length - 1] ?? NaN, p.size),
+        peak,
+      });
     }
+  } finally {
+    await seq.shutdown();
+    for (const p of pools) await p.ex.shutdown();
   }
   ctx.table({
     title: `Pool sizes: the same ${o.numbers.length} numbers, ${o.cores} cores`,
@@ -90,7 +89,7 @@ export async function poolSizes(ctx: LabContext<unknown>, o: PoolSizesOptions): 
     ],
     rows,
     note:
-      `threads: the piscina pool, processes: the process pool. speedup over sequential; efficiency = speedup / workers; busy = time inside tasks / (wall x workers); ` +
+      `${ctx.repeat === 1 ? 'one run each' : `median of ${ctx.repeat} runs`}, interleaved with sequential runs; threads: the piscina pool, processes: the process pool. speedup over sequential; efficiency = speedup / workers; busy = time inside tasks / (wall x workers); ` +
       `at once = most tasks running at the same instant (from the tasks' own times, or tasks that waited for each other). ` +
       `Past ${o.cores} workers the threads take turns on the cores: the wall stops falling and efficiency drops.`,
   });

@@ -57,7 +57,8 @@ export async function semantics(ctx: LabContext<unknown>, o: SemanticsOptions): 
   const rows: Row[] = [];
   for (const [i, kind] of kinds.entries()) {
     ctx.progress(`semantics: ${LABEL[kind]}`, i / kinds.length);
-    const ex = await o.make(kind, kind === 'sequential' ? 1 : o.size);
+    // A worker per task has no workers to keep or replace: one at a time shows its semantics, at a thread start per task.
+    const ex = await o.make(kind, kind === 'sequential' || kind === 'worker-per-task' ? 1 : o.size);
     try {
       rows.push(await probe(ctx, ex, kind, hold, path.join(dir, kind), o.stepMs ?? STEP_MS));
     } finally {
