@@ -35,7 +35,7 @@ export async function cpuTasks(ctx: LabContext<unknown>, o: CpuTasksOptions): Pr
     model,
     run: async () => ({ result: await o.pools[model].map<boolean>(tasks) }),
   }));
-  const timed = await timeInRounds(ctx, o.workload, runners, {
+  const rounds = await timeInRounds(ctx, o.workload, runners, {
     rounds: o.rounds,
     warmup: o.warmup,
     judge: (_, got) => {
@@ -44,13 +44,14 @@ export async function cpuTasks(ctx: LabContext<unknown>, o: CpuTasksOptions): Pr
     },
   });
   const primes = set.expected.filter(Boolean).length;
-  const measured = recordTimed(ctx, o.workload, timed, `${o.count} verdicts right`);
+  const measured = recordTimed(ctx, o.workload, rounds, `${o.count} verdicts right`);
   ctx.output(`${o.workload} numbers`, hash32(set.numbers.join(',')));
   ctx.output(`${o.workload} primes`, primes);
   return {
     workload: o.workload,
     batch: `${o.count} is-prime tasks near ${sci(o.near)} (~${Math.round(Math.sqrt(o.near) / 2).toLocaleString('en-US')} divisions each)`,
     measured,
+    others: rounds.others,
     notApplicable: [{ model: 'gpu', reason: GPU_NOT_APPLICABLE[o.workload] as string }],
     labels: {},
   };

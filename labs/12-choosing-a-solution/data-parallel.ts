@@ -98,7 +98,7 @@ export async function dataParallel(ctx: LabContext<unknown>, o: DataParallelOpti
   }
   const expectedClass = job?.choice.ran ? KERNEL_CLASS[job.choice.ran] : '';
   let worstGpu = 0;
-  const timed = await timeInRounds(ctx, 'data-parallel', runners, {
+  const rounds = await timeInRounds(ctx, 'data-parallel', runners, {
     rounds: o.rounds,
     warmup: o.warmup,
     judge: (model, got) => {
@@ -111,7 +111,7 @@ export async function dataParallel(ctx: LabContext<unknown>, o: DataParallelOpti
     },
   });
   const gpuNote = job ? `; GPU within ${worstGpu.toExponential(0)}` : '';
-  const measured = recordTimed(ctx, 'data-parallel', timed, `C exact${gpuNote}`);
+  const measured = recordTimed(ctx, 'data-parallel', rounds, `C exact${gpuNote}`);
   let sum = 0;
   for (const v of ref) sum += v;
   ctx.output('data-parallel sum', sum);
@@ -119,6 +119,7 @@ export async function dataParallel(ctx: LabContext<unknown>, o: DataParallelOpti
     workload: 'data-parallel',
     batch: `C = A B, ${n}x${n}, float64 on the CPU, float32 in the GPU job`,
     measured,
+    others: rounds.others,
     notApplicable: job ? [] : [{ model: 'gpu', reason: o.gpu.why }],
     labels: job ? { gpu: o.gpu.label } : {},
   };

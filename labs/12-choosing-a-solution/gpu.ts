@@ -22,7 +22,7 @@ export interface GpuModel {
 const shortReason = (r: string): string => r.replace(/ \(probe best.*\)$/, '').replace(/: Cannot find module .*/, '');
 
 export async function openGpuModel(ctx: LabContext<unknown>, o: { requested: GpuRequest; child?: URL }): Promise<GpuModel> {
-  if (o.requested === 'off') return { job: null, why: 'not run (--gpu off)', label: 'GPU job' };
+  if (o.requested === 'off') return { job: null, why: '--gpu off', label: 'GPU job' };
   ctx.progress('starting the GPU job');
   const job = await openGpuJob(ctx, { requested: o.requested, ...(o.child ? { child: o.child } : {}) });
   ctx.defer(() => job.close());

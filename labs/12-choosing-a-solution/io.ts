@@ -42,7 +42,7 @@ export async function ioRequests(ctx: LabContext<unknown>, o: IoOptions): Promis
     return { model, run: async () => ({ result: (await ex.map<string[]>(tasks)).flat() }) };
   });
   try {
-    const timed = await timeInRounds(ctx, 'io', runners, {
+    const rounds = await timeInRounds(ctx, 'io', runners, {
       rounds: o.rounds,
       warmup: o.warmup,
       judge: (_, got) => {
@@ -50,12 +50,13 @@ export async function ioRequests(ctx: LabContext<unknown>, o: IoOptions): Promis
         return got.length !== expected.length ? `${got.length} bodies for ${expected.length}` : i >= 0 ? `item ${i}: ${JSON.stringify(got[i]).slice(0, 20)}` : null;
       },
     });
-    const measured = recordTimed(ctx, 'io', timed, `${o.count} bodies right`);
+    const measured = recordTimed(ctx, 'io', rounds, `${o.count} bodies right`);
     ctx.output('io bodies', hash32(expected.join('\n')));
     return {
       workload: 'io',
       batch: `${o.count} HTTP GETs at once, each answered after ${o.delayMs} ms`,
       measured,
+    others: rounds.others,
       notApplicable: [{ model: 'gpu', reason: GPU_NOT_APPLICABLE.io as string }],
       labels: {},
     };

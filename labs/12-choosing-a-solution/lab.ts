@@ -36,7 +36,7 @@ export default defineLab({
     matrix: { type: 'integer', default: 256, min: 8, max: 1024, help: 'N of the N x N matrix multiply' },
     alpha: { type: 'number', default: 0.05, min: 0.0001, max: 0.5, help: 'significance level of the Mann-Whitney test' },
   },
-  quick: { smallTasks: 200, largeTasks: 4, largeNear: 1e12, requests: 64, delay: 10, updates: 500_000, matrix: 160 },
+  quick: { smallTasks: 150, largeTasks: 4, largeNear: 1e12, requests: 32, delay: 10, updates: 250_000, matrix: 160 },
   repeat: { default: 15, quick: 7 },
   warmup: { default: 1, quick: 1 },
   timeout: 300,

@@ -8,7 +8,8 @@
  * significantly faster than the runner-up (Mann-Whitney, p <= alpha, with
  * enough samples for p to reach alpha at all), use it. Otherwise the top
  * models are indistinguishable: use the simplest (models.ts, SIMPLICITY) of
- * the models that are not significantly slower than the winner.
+ * the top models, those ranked above the first one that is significantly
+ * slower than the winner.
  */
 import { tooFewSamples } from '../../src/measure/compare.js';
 import { mannWhitneyU } from '../../src/measure/mann-whitney.js';
@@ -37,7 +38,7 @@ export interface Recommendation {
   p: number | null;
   /** Too few samples in that pair for p to reach alpha. */
   tooFew: boolean;
-  /** The models not significantly slower than the winner (the winner included), simplest first. */
+  /** The top models: ranked above the first significantly slower than the winner (the winner included), simplest first. */
   tied: ModelId[];
 }
 
@@ -69,8 +70,8 @@ export const recommend: Recommender = (workload, measured, alpha) => {
 export const fmtP = (p: number | null): string => (p === null || Number.isNaN(p) ? '–' : p < 0.001 ? '<0.001' : p.toPrecision(2));
 /** "p=0.38", "p<0.001". */
 export const pIs = (p: number | null): string => (p !== null && p < 0.001 ? 'p<0.001' : `p=${fmtP(p)}`);
-/** Three significant digits (no decimals from 100 up). */
-export const fmtX = (x: number): string => (!Number.isFinite(x) ? String(x) : x >= 100 ? x.toFixed(0) : x.toPrecision(3));
+/** Two decimals below 10, one below 100, none above. */
+export const fmtX = (x: number): string => (!Number.isFinite(x) ? String(x) : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 /** "1.9x (1.4-2.6)". */
 export const fmtMargin = (m: Margin | null): string => (m ? `${fmtX(m.ratio)}x (${fmtX(m.low)}-${fmtX(m.high)})` : '–');
 
@@ -93,9 +94,10 @@ const close = (a: number | null, b: number): boolean =>
  * claim, from the samples, without the recommender's code: the winner has
  * the lowest median and the runner-up the next; the margin and p are the
  * pair's; a "winner" is significantly faster than the runner-up; an
- * "indistinguishable" pair is not, and the model to use is the simplest one
- * not significantly slower than the winner. `detail` cites the figures, or
- * says which claim fails.
+ * "indistinguishable" pair is not, and the model to use is the simplest of
+ * the top models: not significantly slower than the winner, and no model
+ * with a lower median is. `detail` cites the figures, or says which claim
+ * fails.
  */
 export function followsFrom(r: Recommendation, measured: readonly Measured[], alpha: number): { ok: boolean; detail: string } {
   const L = (m: ModelId | null): string => (m ? MODEL_SHORT[m] : 'none');
@@ -134,8 +136,12 @@ export function followsFrom(r: Recommendation, measured: readonly Measured[], al
     return { ok: true, detail: `${L(r.winner)} ${fmtMargin(margin)} over ${L(r.runnerUp)}, ${pIs(p)}` };
   }
   if (slower(r.runnerUp)) return fail(`${L(r.winner)} won, ${pIs(p)}`);
+  // A top model: neither it nor any model with a lower median is significantly slower than the winner.
+  const top = (m: ModelId): boolean => !slower(m) && !measured.some((x) => med(x.model) < med(m) && slower(x.model));
   if (slower(r.model)) return fail(`${L(r.winner)} is faster`);
-  const simpler = SIMPLICITY.slice(0, SIMPLICITY.indexOf(r.model)).find((m) => samples.has(m) && !slower(m));
+  const above = measured.find((x) => med(x.model) < med(r.model) && slower(x.model));
+  if (above) return fail(`${L(above.model)} is faster and ${L(r.winner)} beats it`);
+  const simpler = SIMPLICITY.slice(0, SIMPLICITY.indexOf(r.model)).find((m) => samples.has(m) && top(m));
   if (simpler) return fail(`${L(simpler)} is as fast, simpler`);
   const why = tooFewSamples(w.length, ru.length, alpha) ? `n=${w.length} vs ${ru.length}` : `${fmtX(margin.ratio)}x, ${pIs(p)}`;
   return { ok: true, detail: `indistinguishable (${why}): ${L(r.model)}` };

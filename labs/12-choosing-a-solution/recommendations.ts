@@ -8,10 +8,12 @@
 import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
 import { MIN_SAMPLES, minAttainableP } from '../../src/measure/compare.js';
+import { BUSY_MACHINE_CORES } from '../../src/measure/contention.js';
 import { mannWhitneyU } from '../../src/measure/mann-whitney.js';
 import { ratioOfMedians, summarize } from '../../src/measure/stats.js';
 import { MODEL_LABEL, SIMPLICITY, type ModelId } from './models.js';
 import { because, fmtMargin, fmtP, followsFrom, recommend, type Recommendation, type Recommender } from './recommend.js';
+import { autogroupOn } from './load.js';
 import type { WorkloadResult } from './workload.js';
 
 export interface RecommendOptions {
@@ -100,6 +102,22 @@ export function recommendations(ctx: LabContext<unknown>, results: readonly Work
     })),
     note: "margin: the runner-up's median time over the winner's, with its range from the two medians' 95% CIs; p: two-sided Mann-Whitney U of the pair.",
   });
+  const loads = results.filter((w) => w.others !== null);
+  if (loads.length) {
+    const busy = loads.filter((w) => (w.others as number) >= BUSY_MACHINE_CORES);
+    ctx.note(
+      `Other processes used ${loads.map((w) => `${(w.others as number).toFixed(1)} (${w.workload})`).join(', ')} cores ` +
+        `of this machine's ${ctx.machine.effectiveCores} while the workloads were timed` +
+        (busy.length
+          ? `. Where they used ${BUSY_MACHINE_CORES} or more (${busy.map((w) => w.workload).join(', ')}), a pool's parallel work ` +
+            "may have waited for cores they held: its figures are this machine as it was, busy."
+          : '.') +
+        (busy.length && autogroupOn()
+          ? " Linux's autogroup scheduling is on here: CPU is shared between sessions, not threads, and each child of the process pool " +
+            "has a session of its own while the thread pool's threads share the lab's, which alone can favour the processes on a busy machine."
+          : ''),
+    );
+  }
 
   ctx.table({
     title: 'Recommendation',
@@ -111,7 +129,7 @@ export function recommendations(ctx: LabContext<unknown>, results: readonly Work
     rows: recs.map((r, k) => ({ workload: r.workload, use: label(results[k] as WorkloadResult, r.model), because: because(r, o.alpha) })),
     note:
       `From the table above: the winner when it is significantly faster than the runner-up (p <= ${o.alpha}); ` +
-      `otherwise the top models are indistinguishable and the simplest of those not significantly slower than the winner is named ` +
+      `otherwise the top models (those ranked above the first one significantly slower than the winner) are indistinguishable, and the simplest of them is named ` +
       `(simplest first: ${SIMPLICITY.map((m) => MODEL_LABEL[m]).join(' < ')}).`,
   });
 

@@ -7,6 +7,7 @@
  * (the timing of a wrong answer counts for nothing).
  */
 import type { LabContext } from '../../src/core/lab.js';
+import { measuringLoad } from './load.js';
 import type { ModelId } from './models.js';
 
 export interface Runner<R> {
@@ -35,7 +36,13 @@ export interface RoundsOptions<R> {
   batchMs?: number;
 }
 
-export async function timeInRounds<R>(ctx: LabContext<unknown>, workload: string, runners: readonly Runner<R>[], o: RoundsOptions<R>): Promise<Timed[]> {
+export interface Rounds {
+  timed: Timed[];
+  /** Cores' worth of CPU other processes used during the timed rounds (null without /proc). */
+  others: number | null;
+}
+
+export async function timeInRounds<R>(ctx: LabContext<unknown>, workload: string, runners: readonly Runner<R>[], o: RoundsOptions<R>): Promise<Rounds> {
   const out = runners.map((r): Timed => ({ model: r.model, samples: [], runs: 0, wrong: null }));
   const batchMs = o.batchMs ?? 120_000;
   const once = async (i: number, timed: boolean): Promise<void> => {
@@ -55,9 +62,11 @@ export async function timeInRounds<R>(ctx: LabContext<unknown>, workload: string
       ctx.progress(`${workload}: warming up ${runners[i]?.model}`);
       await once(i, false);
     }
-  for (let round = 0; round < o.rounds; round++) {
-    ctx.progress(`${workload}: round ${round + 1} of ${o.rounds}`, round / o.rounds);
-    for (let j = 0; j < runners.length; j++) await once((round + j) % runners.length, true);
-  }
-  return out;
+  const { others } = await measuringLoad(async () => {
+    for (let round = 0; round < o.rounds; round++) {
+      ctx.progress(`${workload}: round ${round + 1} of ${o.rounds}`, round / o.rounds);
+      for (let j = 0; j < runners.length; j++) await once((round + j) % runners.length, true);
+    }
+  });
+  return { timed: out, others };
 }

@@ -64,7 +64,7 @@ export async function sharedState(ctx: LabContext<unknown>, o: SharedStateOption
       },
     },
   ];
-  const timed = await timeInRounds(ctx, 'shared-state', runners, {
+  const rounds = await timeInRounds(ctx, 'shared-state', runners, {
     rounds: o.rounds,
     warmup: o.warmup,
     judge: (_, got) => {
@@ -74,12 +74,13 @@ export async function sharedState(ctx: LabContext<unknown>, o: SharedStateOption
       return `account ${i}: ${got[i]}, not ${expected[i]}`;
     },
   });
-  const measured = recordTimed(ctx, 'shared-state', timed, `${k} balances right`);
+  const measured = recordTimed(ctx, 'shared-state', rounds, `${k} balances right`);
   ctx.output('shared-state balances', want);
   return {
     workload: 'shared-state',
     batch: `${o.updates.toLocaleString('en-US')} transfers among ${k} accounts (2 updates each)`,
     measured,
+    others: rounds.others,
     notApplicable: [{ model: 'gpu', reason: GPU_NOT_APPLICABLE['shared-state'] as string }],
     labels: {},
   };

@@ -7,7 +7,7 @@
 import type { LabContext } from '../../src/core/lab.js';
 import { MODEL_SHORT, type ModelId, type WorkloadId } from './models.js';
 import type { Measured } from './recommend.js';
-import type { Timed } from './rounds.js';
+import type { Rounds } from './rounds.js';
 
 export interface WorkloadResult {
   workload: WorkloadId;
@@ -15,6 +15,8 @@ export interface WorkloadResult {
   batch: string;
   measured: Measured[];
   notApplicable: { model: ModelId; reason: string }[];
+  /** Cores' worth of CPU other processes used while it was timed (null without /proc). */
+  others: number | null;
   /** The label of a model in the tables where it needs more than its name (the GPU job's backend). */
   labels: Partial<Record<ModelId, string>>;
 }
@@ -24,7 +26,7 @@ export interface WorkloadResult {
  * model was right: `results <workload>`, detail "3 models x 8 runs: <what>"
  * or the first wrong one.
  */
-export function recordTimed(ctx: LabContext<unknown>, workload: WorkloadId, timed: readonly Timed[], what: string): Measured[] {
+export function recordTimed(ctx: LabContext<unknown>, workload: WorkloadId, { timed }: Rounds, what: string): Measured[] {
   for (const t of timed) ctx.metric({ name: 'batch time', unit: 'ms', better: 'lower', variant: { workload, model: t.model }, samples: t.samples });
   const bad = timed.find((t) => t.wrong !== null);
   const runs = Math.max(...timed.map((t) => t.runs));

@@ -37,7 +37,12 @@ export interface Standings<N extends string = string> {
   tooFew: boolean;
   /** The winner is significantly better than the runner-up. */
   significant: boolean;
-  /** The sets not significantly different from the winner, the winner included, in the order given. */
+  /**
+   * The top sets that cannot be told from the winner, the winner included, in
+   * the order given: from the top of the ranking down to the first set that
+   * is significantly worse than the winner (a set ranked below that one is
+   * not a top set, however wide its spread).
+   */
   tied: N[];
 }
 
@@ -58,7 +63,9 @@ export function standings<N extends string>(sets: readonly NamedSamples<N>[], al
     return c.significant && c.medians[1] > c.medians[0];
   };
   const significantlyWorse = (name: N): boolean => worse(byName.get(name) as readonly number[]);
-  const tied = sets.map((s) => s.name).filter((name) => name === first.name || !significantlyWorse(name));
+  const cut = ranked.findIndex((r, i) => i > 0 && significantlyWorse(r.name));
+  const top = new Set(ranked.slice(0, cut < 0 ? ranked.length : cut).map((r) => r.name));
+  const tied = sets.map((s) => s.name).filter((name) => top.has(name));
   const second = ranked[1];
   if (!second) return { ranked, winner: first.name, runnerUp: null, margin: null, p: null, tooFew: false, significant: false, tied };
   const r = byName.get(second.name) as readonly number[];

@@ -111,7 +111,7 @@ describe('lab 12 results checks fail on wrong answers', () => {
 
 // Hand-made results: a clear winner, a tie at the top, too few runs.
 const around = (x: number): number[] => [0, 3, 1, 6, 2, 5, 4].map((k) => x * (1 + 0.05 * (k / 6 - 0.5)));
-const W = (workload: WorkloadResult['workload'], measured: Measured[]): WorkloadResult => ({ workload, batch: '', measured, notApplicable: [], labels: {} });
+const W = (workload: WorkloadResult['workload'], measured: Measured[]): WorkloadResult => ({ workload, batch: '', measured, notApplicable: [], labels: {}, others: null });
 const M = (model: ModelId, samples: number[]): Measured => ({ model, samples });
 const HAND: WorkloadResult[] = [
   W('cpu-large', [M('one-thread', around(30)), M('thread-pool', around(10)), M('process-pool', around(14))]),

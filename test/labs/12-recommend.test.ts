@@ -21,6 +21,13 @@ const tie: Measured[] = [
   M('thread-pool', around(25)),
   M('process-pool', [10, 10.4, 10.1, 10.9, 10.2, 10.6, 10.3]),
 ];
+/** Processes and the GPU job tied at the top; threads significantly slower; one thread slower still, but so spread out that it is not significantly slower than the winner. */
+const below: Measured[] = [
+  M('one-thread', [5, 100, 6, 90, 7, 80, 50]),
+  M('thread-pool', around(20)),
+  M('process-pool', around(10)),
+  M('gpu', [10.05, 10.45, 10.15, 10.95, 10.25, 10.65, 10.35].map((x) => x * 0.975)),
+];
 /** Far apart, but three runs each: p can never be below 0.1. */
 const few: Measured[] = [M('one-thread', [30, 31, 32]), M('thread-pool', [10, 11, 12]), M('process-pool', [20, 21, 22])];
 
@@ -47,6 +54,13 @@ describe('recommend (pure)', () => {
     const v = follows(r, tie);
     expect(v.ok).toBe(true);
     expect(v.detail).toMatch(/^indistinguishable \(1\.00x, p=0\.\d+\): 1 thread$/);
+  });
+
+  it('a tie: the simplest of the top models, not a simpler one ranked below a significantly slower model', () => {
+    const r = recommend('data-parallel', below, alpha);
+    expect(r).toMatchObject({ verdict: 'indistinguishable', tied: ['process-pool', 'gpu'], model: 'process-pool' });
+    expect(follows(r, below).ok).toBe(true);
+    expect(follows({ ...r, model: 'one-thread' }, below)).toEqual({ ok: false, detail: 'says 1 thread, but threads is faster and processes beats it' });
   });
 
   it('too few samples: no winner is claimed, however far apart the medians', () => {

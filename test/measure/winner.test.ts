@@ -41,6 +41,19 @@ describe('standings', () => {
     expect(s.tied).toEqual(['simple', 'complex']);
   });
 
+  it('a set ranked below one that is significantly worse is not a top set, however wide its spread', () => {
+    const wide = [5, 100, 6, 90, 7, 80, 50];
+    const s = standings([
+      { name: 'wide', samples: wide },
+      { name: 'slow', samples: slow },
+      { name: 'a', samples: fast },
+      { name: 'b', samples: likeFast },
+    ]);
+    expect(s.ranked.map((r) => r.name)).toEqual(['a', 'b', 'slow', 'wide']);
+    expect(mannWhitneyU(fast, wide).p).toBeGreaterThan(0.05);
+    expect(s.tied).toEqual(['a', 'b']);
+  });
+
   it('equal medians rank in the order given', () => {
     const s = standings([
       { name: 'first', samples: [1, 2, 3, 4, 5] },
