@@ -1,4 +1,4 @@
-/** Output helpers of the CLI: atomic report files, and checking --out early. */
+/** Output helpers of the CLI: atomic report files, checking --out early, one-line messages. */
 import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -38,4 +38,18 @@ export function writeAtomic(file: string, content: string): void {
     rmSync(tmp, { force: true });
     throw new UsageError(`--out ${file}: ${(e as Error).message}`);
   }
+}
+
+/**
+ * A message made one line, whatever it echoes (a value from argv, a file
+ * name, a message from a file): control characters are shown as escapes
+ * (\n, \u001b), so nothing can break the line or drive the terminal.
+ */
+export function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
 }

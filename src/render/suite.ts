@@ -4,7 +4,7 @@
  * pass, and the suite's verdict with its total wall time.
  */
 import Table from 'cli-table3';
-import type { Suite, SuiteLab } from '../cli/commands/suite.js';
+import type { Suite, SuiteLab } from '../core/suite.js';
 import { machineLine } from '../measure/machine.js';
 import { fmtDuration, fmtNum } from './format.js';
 import type { Style } from './style.js';
