@@ -129,7 +129,7 @@ export function formatRows(rows: readonly [string, string][], width?: number, co
     if (!width) return [`${lead}${h}`];
     const room = width - 1 - lead.length;
     // A flag column too wide to leave room: the text goes on the lines below.
-    if (room < 24) return [`  ${f}`, ...wrap(h, Math.max(24, width - 7)).map((l) => `      ${l}`)];
+    if (room < 20) return [`  ${f}`, ...wrap(h, Math.max(20, width - 7)).map((l) => `      ${l}`)];
     return wrap(h, room).map((l, i) => (i === 0 ? lead : ' '.repeat(lead.length)) + l);
   });
 }
@@ -149,6 +149,11 @@ export function parseFlags<T extends FlagTable>(table: T, raw: RawFlags): FlagVa
     } else out[key] = undefined;
   }
   return out as FlagValues<T>;
+}
+
+/** A paragraph of help as lines that fit the terminal, and 80 columns at most (also when stdout is not a terminal). */
+export function prose(text: string, width?: number): string[] {
+  return wrap(text, Math.min(width ?? 80, 80) - 1);
 }
 
 /** The width to wrap help at: the terminal's, or none when stdout is not one. */

@@ -110,7 +110,12 @@ async function runCommander(commander: typeof import('commander'), argv: string[
   return code;
 }
 
-function handleError(e: unknown, verbose: boolean, CommanderError: typeof CommanderErrorType | null): number {
+/**
+ * Every error ends here, as one line on stderr and its exit code from the
+ * table (EXIT): usage errors (commander's and ours) 2, a ConcError its own,
+ * anything else 1 as an internal error (the stack only with --verbose).
+ */
+export function handleError(e: unknown, verbose: boolean, CommanderError: typeof CommanderErrorType | null): number {
   if (CommanderError && e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     let msg = e.message.replace(/^error:\s*/, '').replace(/\n/g, ' ').trim();

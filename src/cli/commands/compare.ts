@@ -7,7 +7,7 @@
 import { EXIT, UsageError, exitCodesLine } from '../../core/errors.js';
 import { COMPARE_SCHEMA } from '../../compare/document.js';
 import { outputFlags, parseOutput } from '../common.js';
-import { acceptedBy, formatRows, helpRows, helpWidth, parseFlags, registerFlags, type FlagTable } from '../flags.js';
+import { acceptedBy, formatRows, helpRows, helpWidth, parseFlags, prose, registerFlags, type FlagTable } from '../flags.js';
 import { newCommand, parseWith } from '../parse.js';
 
 const OUTPUT = outputFlags(COMPARE_SCHEMA);
@@ -38,17 +38,18 @@ export function compareHelp(width = helpWidth()): string {
   return [
     'Usage: conc compare <a.json> <b.json> [c.json ...] [options]',
     '',
-    'Compare conc report (conc.report/1) or suite (conc.suite/1) files, from this',
-    'machine or others. Metrics are matched by lab, name and variant; each later',
-    'file is compared with the first: the change of the median, the p-value of a',
-    'Mann-Whitney U test on the raw samples, and ~ where the change is not',
-    'significant. Deterministic outputs that differ are shown as correctness',
-    'problems.',
+    ...prose(
+      'Compare conc report (conc.report/1) or suite (conc.suite/1) files, from this machine or others. ' +
+        'Metrics are matched by lab, name and variant; each later file is compared with the first: ' +
+        'the change of the median, the p-value of a Mann-Whitney U test on the raw samples, and ~ where the change is not significant. ' +
+        'Deterministic outputs that differ are shown as correctness problems.',
+      width,
+    ),
     '',
     'Options:',
     ...formatRows([...helpRows(COMPARE_FLAGS), ['-h, --help', 'this help']], width),
     '',
-    exitCodesLine({ ok: 'compared', failed: '--fail-on-regression found a regression', usage: 'bad input' }),
+    ...prose(exitCodesLine({ ok: 'compared', failed: '--fail-on-regression found a regression', usage: 'bad input' }), width),
     '',
   ].join('\n');
 }

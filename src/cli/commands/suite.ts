@@ -10,7 +10,7 @@ import { loadRegistry, type LoadedLab, type Registry } from '../../core/registry
 import { exitCodeOf } from '../../core/report.js';
 import { SUITE_SCHEMA, checkSuiteHost, selectIds, selectItems, suiteItems, type Suite } from '../../core/suite.js';
 import { COMMON_FLAGS, OUT_FLAG, outputFlags, parseCommon } from '../common.js';
-import { acceptedBy, flagsOf, formatRows, helpRows, helpWidth, parseFlags, registerFlags, valuedFlags, type FlagTable } from '../flags.js';
+import { acceptedBy, flagsOf, formatRows, helpRows, helpWidth, parseFlags, prose, registerFlags, valuedFlags, type FlagTable } from '../flags.js';
 import { checkOutPath, writeAtomic } from '../io.js';
 import { newCommand, parseWith } from '../parse.js';
 import { installSignals } from '../signals.js';
@@ -31,15 +31,21 @@ export function suiteHelp(width = helpWidth()): string {
   return [
     'Usage: conc lab all [--only ids] [--skip ids] [common options]',
     '',
-    'Run every lab in order, each with its defaults (or --quick), and print a summary:',
-    'status, checks, wall time and headline figure of each lab, and the total wall time.',
-    'A lab that fails, errors, times out or is broken does not stop the others.',
-    'Lab-specific options are refused here: run that lab on its own (conc lab <id> --help).',
+    ...prose(
+      'Run every lab in order, each with its defaults (or --quick), and print a summary: ' +
+        'status, checks, wall time and headline figure of each lab, and the total wall time. ' +
+        'A lab that fails, errors, times out or is broken does not stop the others. ' +
+        'Lab-specific options are refused here: run that lab on its own (conc lab <id> --help).',
+      width,
+    ),
     '',
     'Options:',
     ...formatRows([...helpRows(SUITE_FLAGS), ['-h, --help', 'this help']], width),
     '',
-    exitCodesLine({ ok: 'all ok', failed: 'a lab failed or errored', usage: 'usage error', timeout: 'a lab timed out', interrupted: 'interrupted' }),
+    ...prose(
+      exitCodesLine({ ok: 'all ok', failed: 'a lab failed or errored', usage: 'usage error', timeout: 'a lab timed out', interrupted: 'interrupted' }),
+      width,
+    ),
     '',
   ].join('\n');
 }
