@@ -4,7 +4,7 @@
  * comparison relies on it. Anything else is refused with a UsageError that
  * names the file and the problem (exit 2).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { REPORT_SCHEMA } from '../core/report.js';
@@ -15,9 +15,38 @@ import type { InputFile, InputMetric, InputReport } from './model.js';
 const REPORT = REPORT_SCHEMA;
 const SUITE = SUITE_SCHEMA;
 
+/** Larger than any report or suite conc writes (a few MB): refused before it is read. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/** Deeper than any report or suite conc writes (under 10 levels): refused before it is compared. */
+export const MAX_DEPTH = 64;
+
 type Json = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/**
+ * Does a parsed JSON value nest arrays and objects more than `limit` deep?
+ * Without recursion, so that any depth can be checked; comparing a deeper one
+ * would overflow the stack of the functions that walk it (canonicalJson).
+ */
+export function deeperThan(v: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[v, 1]];
+  while (stack.length) {
+    const [x, d] = stack.pop() as [unknown, number];
+    if (x === null || typeof x !== 'object') continue;
+    if (d > limit) return true;
+    for (const y of Array.isArray(x) ? x : Object.values(x)) if (y !== null && typeof y === 'object') stack.push([y, d + 1]);
+  }
+  return false;
+}
 
 /** Parse JSON text; a clear reason when it is not JSON, or was cut short. */
 function parseJson(text: string, file: string): unknown {
@@ -80,7 +109,12 @@ function checkReport(v: unknown, file: string, where: string): InputReport {
 export function readCompareFile(file: string): { reports: InputReport[]; machine: Machine | null; schema: string } {
   let text: string;
   try {
-    if (statSync(file).isDirectory()) throw new UsageError(`${file}: is a directory, not a report file`);
+    const st = statSync(file);
+    if (st.isDirectory()) throw new UsageError(`${file}: is a directory, not a report file`);
+    // A FIFO, a socket or a device (/dev/zero) would block or never end.
+    if (!st.isFile()) throw new UsageError(`${file}: is ${kindOf(st)}, not a report file`);
+    if (st.size > MAX_FILE_BYTES)
+      throw new UsageError(`${file}: too big for a conc report (${(st.size / 2 ** 20).toFixed(1)} MiB; at most ${MAX_FILE_BYTES / 2 ** 20} MiB)`);
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -90,6 +124,7 @@ export function readCompareFile(file: string): { reports: InputReport[]; machine
     throw new UsageError(`${file}: cannot read (${(e as Error).message})`);
   }
   const doc = parseJson(text, file);
+  if (deeperThan(doc, MAX_DEPTH)) throw new UsageError(`${file}: nested more than ${MAX_DEPTH} levels deep: not a conc report or suite`);
   if (!isObj(doc)) throw new UsageError(`${file}: not a conc report or suite (a JSON ${Array.isArray(doc) ? 'array' : typeof doc}, not an object)`);
   const schema = doc.schema;
   if (typeof schema !== 'string') throw new UsageError(`${file}: not a conc report or suite (no "schema" field)`);
