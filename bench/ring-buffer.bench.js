@@ -11,7 +11,7 @@
 //   node bench/ring-buffer.bench.js [--runs N] [--ms MS] [--verbose]
 import { Worker } from 'node:worker_threads';
 import { Endpoints } from '../dist/labs/05-communication/endpoints.js';
-import { calibrate, throughput } from '../dist/labs/05-communication/experiments.js';
+import { calibrate, throughput } from '../dist/labs/05-communication/flows.js';
 import { Payload } from '../dist/labs/05-communication/payload.js';
 import { median } from '../dist/src/measure/stats.js';
 

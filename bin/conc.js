@@ -4,6 +4,14 @@
 import module from 'node:module';
 
 module.enableCompileCache?.();
+// Ctrl-C before a lab has started (nothing to stop yet) leaves at once, with
+// the usual 130. Once the CLI installs its own handler (src/cli/signals.ts),
+// this one stands aside.
+const early = () => {
+  if (process.listenerCount('SIGINT') <= 1 && process.listenerCount('SIGTERM') <= 1) process.exit(130);
+};
+process.on('SIGINT', early);
+process.on('SIGTERM', early);
 let main;
 try {
   ({ main } = await import('../dist/src/cli/main.js'));

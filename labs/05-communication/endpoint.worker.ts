@@ -7,12 +7,17 @@
  * Hot loops are written per transport kind so that each stays monomorphic;
  * verification (sequence numbers, checksums) runs inside the timed loop,
  * because a consumer that does not read its messages measures nothing.
+ *
+ * A stream ends with a marker (an 'eos' message on a port, a zero-length
+ * message on a ring, a closed queue), so a consumer stops when the producer
+ * does: a lost message is counted as missing, never waited for.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { BlockingQueue, RingBuffer, SharedQueue } from '../../src/sync/index.js';
 import type {
   Channel,
   ConsumeJob,
+  EndOfStream,
   ConsumeResult,
   Job,
   PingJob,
@@ -26,6 +31,7 @@ import type {
   SqGetResult,
   SqPutJob,
 } from './messages.js';
+import { isEndOfStream } from './messages.js';
 import { Payload, checksum, seqOf } from './payload.js';
 
 if (!parentPort) throw new Error('endpoint.worker must run as a worker thread');
@@ -36,6 +42,8 @@ const reply = (m: Reply): void => parent.postMessage(m);
 // so a producer's start and a consumer's end can be subtracted. (performance.now
 // has a per-thread origin.) As a double it is exact to the ns for 104 days of uptime.
 const nowNs = (): number => Number(process.hrtime.bigint());
+const EOS: EndOfStream = { type: 'eos' };
+const EMPTY = new Uint8Array(0);
 
 type Port = MessagePort | typeof parent;
 
@@ -54,30 +62,34 @@ class Verifier {
   checksum = 0;
   private next = 0;
   private readonly last: Float64Array;
-  private readonly seen: Uint8Array | undefined;
+  /** Per-seq counts: shared between consumers (atomic), or this consumer's own. */
+  private readonly shared: Uint8Array | undefined;
+  private readonly own: Uint8Array | undefined;
 
   constructor(
     private readonly payload: Payload,
     private readonly job: ConsumeJob,
   ) {
     this.last = new Float64Array(job.producers).fill(-1);
-    this.seen = job.seen ? new Uint8Array(job.seen) : undefined;
+    this.shared = job.seen ? new Uint8Array(job.seen) : undefined;
+    this.own = job.seen ? undefined : new Uint8Array(job.total);
   }
 
   take(bytes: Uint8Array, len: number, words?: Int32Array): void {
     const seq = words ? words[0]! >>> 0 : seqOf(bytes);
-    if (!this.seen) {
+    if (this.own) {
       // One producer, one consumer: seq must be exactly the next one.
       if (seq !== this.next) this.badOrder++;
       this.next = seq + 1;
-    } else {
+      if (seq < this.own.length && this.own[seq]!++ !== 0) this.duplicates++;
+    } else if (this.shared) {
       // Several consumers share the stream: each sees every producer's
       // messages in increasing order (not consecutive), and the shared
       // counts prove that between them each seq arrived exactly once.
       const p = Math.floor(seq / this.job.per);
       if (p >= this.job.producers || seq <= this.last[p]!) this.badOrder++;
       else this.last[p] = seq;
-      if (seq < this.seen.length && Atomics.add(this.seen, seq, 1) !== 0) this.duplicates++;
+      if (seq < this.shared.length && Atomics.add(this.shared, seq, 1) !== 0) this.duplicates++;
     }
     const sum = checksum(bytes, len, words);
     if (len !== this.payload.size || sum !== this.payload.expected(seq)) this.badChecksum++;
@@ -87,7 +99,8 @@ class Verifier {
 
   result(endNs: number, maxDepth = 0): ConsumeResult {
     const { received, badOrder, duplicates, badChecksum, checksum } = this;
-    return { endNs, received, badOrder, duplicates, badChecksum, checksum, maxDepth };
+    const missing = this.own ? this.own.reduce((a, n) => a + (n === 0 ? 1 : 0), 0) : 0;
+    return { endNs, received, badOrder, duplicates, missing, badChecksum, checksum, maxDepth };
   }
 }
 
@@ -113,11 +126,13 @@ function produce(job: ProduceJob): ProduceResult {
     } else {
       for (let s = job.from; s < end; s++) port.postMessage(p.stamp(s));
     }
+    port.postMessage(EOS);
   } else if (tx.kind === 'ring') {
     const r = RingBuffer.from(tx.ring);
     for (let s = job.from; s < end; s++) {
       if (!r.write(p.stamp(s), job.timeoutMs)) throw new Error(`ring: no room for message ${s} within ${job.timeoutMs} ms`);
     }
+    if (!r.write(EMPTY, job.timeoutMs)) throw new Error(`ring: no room for the end of the stream within ${job.timeoutMs} ms`);
   } else {
     const q = BlockingQueue.from(tx.queue);
     for (let s = job.from; s < end; s++) {
@@ -141,15 +156,15 @@ function produce(job: ProduceJob): ProduceResult {
 
 function consumeAsync(job: ConsumeJob, port: Port): Promise<ConsumeResult> {
   const v = new Verifier(new Payload(job.size, job.seed), job);
+  let ended = 0;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       port.off('message', onMessage);
-      reject(new Error(`consumer: ${v.received} of ${job.expect} messages within ${job.timeoutMs} ms`));
+      reject(new Error(`consumer: ${v.received} messages and ${ended} of ${job.producers} ends of stream within ${job.timeoutMs} ms`));
     }, job.timeoutMs);
     const onMessage = (m: unknown): void => {
-      if (!(m instanceof Uint8Array)) return;
-      v.take(m, m.length);
-      if (v.received === job.expect) {
+      if (m instanceof Uint8Array) v.take(m, m.length);
+      else if (isEndOfStream(m) && ++ended === job.producers) {
         const endNs = nowNs();
         clearTimeout(timer);
         port.off('message', onMessage);
@@ -170,9 +185,10 @@ function consumeSync(job: ConsumeJob): ConsumeResult {
     const r = RingBuffer.from(rx.ring);
     const target = new Uint8Array(r.maxMessageBytes);
     const words = new Int32Array(target.buffer, 0, target.length >> 2);
-    for (let i = 0; i < job.expect; i++) {
+    for (;;) {
       const n = r.readInto(target, job.timeoutMs);
-      if (n < 0) throw new Error(`ring consumer: message ${i} of ${job.expect} not there within ${job.timeoutMs} ms`);
+      if (n < 0) throw new Error(`ring consumer: nothing within ${job.timeoutMs} ms after ${v.received} messages`);
+      if (n === 0) break; // the end of the stream
       v.take(target, n, words);
     }
     return v.result(nowNs());
@@ -372,7 +388,7 @@ async function run(job: Job): Promise<Result> {
 }
 
 parent.on('message', (m: unknown) => {
-  if (m instanceof Uint8Array) return; // payloads belong to the job listening for them
+  if (m instanceof Uint8Array || isEndOfStream(m)) return; // stream traffic belongs to the job listening for it
   const job = m as Job;
   run(job).then(
     (result) => reply({ type: 'done', id: job.id, result }),

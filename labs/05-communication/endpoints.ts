@@ -31,8 +31,17 @@ export class Endpoints {
     private readonly signal?: AbortSignal,
   ) {}
 
-  static async start(spawn: Spawn, n: number, callMs: number, signal?: AbortSignal): Promise<Endpoints> {
-    const url = new URL('./endpoint.worker.js', import.meta.url);
+  /**
+   * Starts n endpoint workers and waits until each is online. `url` is the
+   * worker file: the seam for fault tests, which pass a broken endpoint.
+   */
+  static async start(
+    spawn: Spawn,
+    n: number,
+    callMs: number,
+    signal?: AbortSignal,
+    url = new URL('./endpoint.worker.js', import.meta.url),
+  ): Promise<Endpoints> {
     const workers: Worker[] = [];
     const online: Promise<unknown>[] = [];
     for (let i = 0; i < n; i++) {

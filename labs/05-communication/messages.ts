@@ -18,6 +18,11 @@ export const TRANSPORT_LABEL: Record<Transport, string> = {
   queue: 'MPMC blocking queue',
 };
 
+/** One value per transport, made by f. */
+export function perTransport<T>(f: (t: Transport) => T): Record<Transport, T> {
+  return Object.fromEntries(TRANSPORTS.map((t) => [t, f(t)])) as Record<Transport, T>;
+}
+
 /** One direction of travel, seen from an endpoint. */
 export type Channel =
   /** parentPort: the lab thread relays to the other worker (transfer: hand over the ArrayBuffer) */
@@ -46,12 +51,15 @@ export interface ProduceJob extends JobBase {
 export interface ConsumeJob extends JobBase {
   type: 'consume';
   rx: Channel;
-  /** Messages this consumer must receive (single consumer), or -1: until the queue is closed. */
-  expect: number;
   /** Producer p sends seqs [p * per, (p + 1) * per): order is checked per producer. */
   per: number;
   producers: number;
-  /** Uint8 count per seq, shared by all consumers (multi-consumer runs): exactly-once across them. */
+  /** Seqs lie in [0, total): what the per-seq counts cover. */
+  total: number;
+  /**
+   * Uint8 count per seq, shared by all consumers (multi-consumer runs): exactly-once
+   * across them, counted by the lab. Without it the consumer keeps its own counts.
+   */
   seen?: SharedArrayBuffer;
   /** Busy work per message, µs (the slow consumer of the backpressure run). */
   workUs: number;
@@ -92,6 +100,18 @@ export interface SqGetJob {
   timeoutMs: number;
 }
 
+/**
+ * The end of a producer's stream on a port: sent after its last payload, so a
+ * consumer stops on it and counts what never came instead of waiting for it.
+ * (A ring ends with a zero-length message; a queue, by being closed.)
+ */
+export interface EndOfStream {
+  type: 'eos';
+}
+
+export const isEndOfStream = (m: unknown): m is EndOfStream =>
+  typeof m === 'object' && m !== null && !(m instanceof Uint8Array) && (m as { type?: unknown }).type === 'eos';
+
 export type Job = ProduceJob | ConsumeJob | PingJob | PongJob | SqPutJob | SqGetJob;
 
 /** Times are process.hrtime in ns (one clock for every thread of the process). */
@@ -111,6 +131,8 @@ export interface ConsumeResult {
   /** sequence numbers out of order (or out of range) */
   badOrder: number;
   duplicates: number;
+  /** seqs in [0, total) never received (0 when the counts are shared: the lab counts them) */
+  missing: number;
   badChecksum: number;
   /** sum of the payloads' checksums */
   checksum: number;

@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { defaultValue, describeAccepted, flagName, formatValue, parseOptionValue, type OptionSpec, type OptionValue } from '../core/options.js';
 import { wrap } from '../render/format.js';
+import { outputWidth } from '../render/style.js';
 
 export type Flag = OptionSpec & {
   /** The placeholder in --help, as in `--timeout <seconds>` (default: from the type). */
@@ -156,7 +157,8 @@ export function prose(text: string, width?: number): string[] {
   return wrap(text, Math.min(width ?? 80, 80) - 1);
 }
 
-/** The width to wrap help at: the terminal's, or none when stdout is not one. */
+/** The width to wrap help at: $COLUMNS or the terminal's (outputWidth), none without either. */
 export function helpWidth(): number | undefined {
-  return process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+  const w = outputWidth();
+  return Number.isFinite(w) ? w : undefined;
 }

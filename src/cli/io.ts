@@ -1,4 +1,4 @@
-/** Output helpers of the CLI: atomic report files, checking --out early, one-line messages. */
+/** Output helpers of the CLI: atomic report files, and checking --out early. */
 import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -40,16 +40,3 @@ export function writeAtomic(file: string, content: string): void {
   }
 }
 
-/**
- * A message made one line, whatever it echoes (a value from argv, a file
- * name, a message from a file): control characters are shown as escapes
- * (\n, \u001b), so nothing can break the line or drive the terminal.
- */
-export function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}

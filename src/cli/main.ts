@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command as CommandType, CommanderError as CommanderErrorType } from 'commander';
 import { ConcError, EXIT } from '../core/errors.js';
-import { oneLine } from './io.js';
+import { visible } from '../render/format.js';
 
 const COMMANDS = ['list', 'info', 'lab', 'compare'];
 
@@ -121,16 +121,17 @@ export function handleError(e: unknown, verbose: boolean, CommanderError: typeof
     let msg = e.message.replace(/^error:\s*/, '').replace(/\n/g, ' ').trim();
     if (e.code === 'commander.unknownCommand') msg += ` (commands: ${COMMANDS.join(', ')}; see conc --help)`;
     if (e.code === 'commander.missingArgument' && /'lab'/.test(msg)) msg = 'conc lab needs a lab: an id (1-12), a slug, or "all" (see conc list)';
-    process.stderr.write(`conc: ${oneLine(msg)}\n`);
+    process.stderr.write(`conc: ${visible(msg)}\n`);
     return EXIT.usage;
   }
   if (e instanceof ConcError) {
-    process.stderr.write(`conc: ${oneLine(e.message)}\n`);
+    // Messages quote the user's arguments and report files: print them with control characters escaped.
+    process.stderr.write(`conc: ${visible(e.message)}\n`);
     if (verbose && e.exitCode !== EXIT.usage && e.stack) process.stderr.write(e.stack + '\n');
     return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  process.stderr.write(`conc: internal error: ${oneLine(err.message)}${verbose ? '' : ' (--verbose for the stack)'}\n`);
+  process.stderr.write(`conc: internal error: ${visible(err.message)}${verbose ? '' : ' (--verbose for the stack)'}\n`);
   if (verbose && err.stack) process.stderr.write(err.stack + '\n');
   return EXIT.failed;
 }

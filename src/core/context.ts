@@ -20,6 +20,12 @@ export interface ContextInit {
   tracker: LabResources;
   signal: AbortSignal;
   onProgress: (text: string, fraction?: number) => void;
+  /**
+   * Rejects when the lab's thread or process fails outside run()'s own
+   * promise chain (an exception thrown from a timer, an unhandled rejection):
+   * the run then ends as an error with that cause, after the usual cleanup.
+   */
+  fatal?: Promise<never>;
 }
 
 type AnyContext = LabContext<OptionValues<OptionTable>>;
@@ -114,7 +120,7 @@ export async function runLabHere(init: ContextInit): Promise<Report> {
   const onAbort = (): void => void init.tracker.cleanup();
   init.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    await init.lab.run(ctx);
+    await (init.fatal ? Promise.race([init.lab.run(ctx), init.fatal]) : init.lab.run(ctx));
     report.status = statusOf(report.checks);
   } catch (e) {
     report.error = toSerializedError(e);

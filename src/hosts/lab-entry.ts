@@ -34,6 +34,20 @@ function channel(): { send: Send; onMessage: (f: (m: HostToLab) => void) => void
 
 const { send, onMessage } = channel();
 const controller = new AbortController();
+
+// An exception thrown from a timer or callback of the lab, or a promise it
+// dropped, would kill this thread or process with nothing reported: make it
+// the lab's error instead (runLabHere races run() against this).
+let failFatal: (e: unknown) => void = () => {};
+const fatal = new Promise<never>((_, reject) => (failFatal = reject));
+fatal.catch(() => {});
+const describeFatal = (kind: string, e: unknown): Error => {
+  const err = e instanceof Error ? e : new Error(String(e));
+  err.message = `${kind}: ${err.message}`;
+  return err;
+};
+process.on('uncaughtException', (e) => failFatal(describeFatal('uncaught exception', e)));
+process.on('unhandledRejection', (e) => failFatal(describeFatal('unhandled rejection', e)));
 let started = false;
 
 onMessage((m) => {
@@ -56,6 +70,7 @@ async function start(m: LabStart): Promise<void> {
     host: m.host,
     tracker,
     signal: controller.signal,
+    fatal,
     onProgress: (text, fraction) => {
       // Rate-limit: a lab may report progress in a hot loop.
       const now = Date.now();

@@ -36,6 +36,8 @@ const ABORT_GRACE_MS = 500;
 /** Time between SIGTERM and SIGKILL for a process host. */
 const KILL_GRACE_MS = 500;
 const READY_TIMEOUT_MS = 15_000;
+/** Signals a process gets from its own native fault, not from someone stopping it. */
+const NATIVE_CRASH = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGABRT', 'SIGTRAP']);
 
 /** Every child process of the running labs: killed on our own exit, whatever the cause. */
 const livePids = new Set<number>();
@@ -112,7 +114,13 @@ function startProcess(log: NodeJS.WritableStream): Handle {
     on: (f) => c.on('message', (m) => f(m as LabToHost)),
     onEnd: (f) => {
       c.on('error', (e) => f(e.message));
-      c.once('exit', (code, sig) => f(`the lab's process exited (${sig ?? `code ${code}`}) before sending its report`));
+      c.once('exit', (code, sig) =>
+        f(
+          sig && NATIVE_CRASH.has(sig)
+            ? `the lab's process crashed (${sig}: a native crash) before sending its report`
+            : `the lab's process exited (${sig ?? `code ${code}`}) before sending its report`,
+        ),
+      );
     },
     kill: async () => {
       if (pid === undefined) return true;

@@ -5,7 +5,7 @@
  * usual choice, tells its series apart only by ANSI colour.
  */
 import type { BarChart, Chart, HistogramChart, LineChart, TimelineChart } from '../core/report.js';
-import { fmtNum } from './format.js';
+import { displayWidth, fmtNum } from './format.js';
 
 export interface Paint {
   dim(s: string): string;
@@ -16,6 +16,20 @@ export interface Paint {
 export const plainPaint: Paint = { dim: (s) => s, bold: (s) => s, series: (_i, s) => s };
 
 const GLYPHS = ['●', '○', '·', '+', 'x', '#', '%', '@'];
+
+/** Items (a glyph and its name, say) packed on lines of at most width columns, three spaces apart. */
+function packed(items: string[], indent: number, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const it of items) {
+    if (cur && indent + displayWidth(cur) + 3 + displayWidth(it) > width) {
+      lines.push(' '.repeat(indent) + cur);
+      cur = it;
+    } else cur = cur ? `${cur}   ${it}` : it;
+  }
+  if (cur) lines.push(' '.repeat(indent) + cur);
+  return lines;
+}
 
 export function renderChart(c: Chart, width: number, paint: Paint = plainPaint): string {
   switch (c.type) {
@@ -89,20 +103,22 @@ function lineChart(c: LineChart, width: number, paint: Paint): string {
   }
   lines.push(`${' '.repeat(labelW)} └${'─'.repeat(W)}`);
   // X ticks at the data points (thinned so labels do not collide).
-  const ticks = Array.from({ length: W + 8 }, () => ' ');
+  // Labels may run past the last column by a few characters, never past the terminal.
+  const tickW = Math.max(W, Math.min(W + 8, width - labelW - 2));
+  const ticks = Array.from({ length: tickW }, () => ' ');
   let lastEnd = -1;
   for (const x of c.x) {
     const col = colOf(x);
     const s = fmtNum(x);
-    const at = Math.max(0, Math.min(col - Math.floor(s.length / 2), W + 8 - s.length));
+    const at = Math.max(0, Math.min(col - Math.floor(s.length / 2), tickW - s.length));
     if (at <= lastEnd) continue;
     for (let k = 0; k < s.length; k++) ticks[at + k] = s[k] as string;
     lastEnd = at + s.length;
   }
-  lines.push(`${' '.repeat(labelW + 2)}${ticks.join('').trimEnd()}  ${paint.dim(c.xLabel)}`);
-  lines.push(
-    `${' '.repeat(labelW + 2)}${c.series.map((s, i) => `${paint.series(i, GLYPHS[i % GLYPHS.length] as string)} ${s.name}`).join('   ')}`,
-  );
+  const tickLine = `${' '.repeat(labelW + 2)}${ticks.join('').trimEnd()}`;
+  if (displayWidth(tickLine) + 2 + displayWidth(c.xLabel) <= width) lines.push(`${tickLine}  ${paint.dim(c.xLabel)}`);
+  else lines.push(tickLine, `${' '.repeat(labelW + 2)}${paint.dim(c.xLabel)}`);
+  lines.push(...packed(c.series.map((s, i) => `${paint.series(i, GLYPHS[i % GLYPHS.length] as string)} ${s.name}`), labelW + 2, width));
   return lines.join('\n');
 }
 
@@ -164,8 +180,8 @@ function timeline(c: TimelineChart, width: number, paint: Paint): string {
   const left = `${fmtNum(c.start)} ${c.unit}`;
   const right = `${fmtNum(c.end)} ${c.unit}`;
   lines.push(`  ${' '.repeat(labelW)} ${paint.dim(left + right.padStart(Math.max(1, W - left.length)))}`);
-  lines.push(
-    `  ${' '.repeat(labelW)} ${stateNames.map((s, i) => `${paint.series(i, c.states[s] as string)} ${s}`).join('   ')}${c.events?.length ? '   | event' : ''}`,
-  );
+  const legend = stateNames.map((s, i) => `${paint.series(i, c.states[s] as string)} ${s}`);
+  if (c.events?.length) legend.push('| event');
+  lines.push(...packed(legend, labelW + 3, width));
   return lines.join('\n');
 }

@@ -5,12 +5,12 @@
  * metrics and a legend. JSON is the comparison object itself (the CLI adds
  * the schema tag).
  */
-import Table from 'cli-table3';
 import { variantLabel } from '../compare/match.js';
 import type { Comparison, CompareRow, GeomeanRow } from '../compare/model.js';
 import { MIN_SAMPLES, type Verdict } from '../measure/compare.js';
-import { fmtNum } from './format.js';
-import type { Style } from './style.js';
+import { box } from './box.js';
+import { fmtNum, visibleDeep, wrap } from './format.js';
+import { proseWidth, type Style } from './style.js';
 
 /** Percent change with its sign: +100%, -3.2%; '–' when unknown. */
 export function fmtChange(c: number | null | undefined): string {
@@ -181,53 +181,65 @@ function legend(c: Comparison): string {
   );
 }
 
-export function renderCompareText(c: Comparison, st: Style): string {
-  const parts: string[] = [];
-  parts.push(st.bold(`conc compare — ${c.files.join(' vs ')}`) + st.dim(` · alpha ${c.settings.alpha} · threshold ${fmtNum(c.settings.thresholdPct)}%`));
+/** A bulleted line wrapped to the prose width, continuation lines under its text. */
+function item(mark: string, text: string, paint: (s: string) => string, st: Style): string[] {
+  return wrap(text, Math.max(20, proseWidth(st) - 4)).map((l, i) => paint(i === 0 ? `  ${mark} ${l}` : `    ${l}`));
+}
 
-  const mt = new Table({
-    head: ['', ...c.files].map((h) => st.bold(h)),
-    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-  });
-  for (const f of c.machines) {
-    const label = f.differs ? st.warn(`${f.label} ≠`) : f.label;
-    mt.push([label, ...f.values.map((v) => (f.differs ? st.warn(v) : v))]);
-  }
+export function renderCompareText(cmp: Comparison, st: Style): string {
+  // Every string in a comparison came from report files made anywhere: print none raw.
+  const c = visibleDeep(cmp);
+  const parts: string[] = [];
+  parts.push(
+    wrap(`conc compare — ${c.files.join(' vs ')} · alpha ${c.settings.alpha} · threshold ${fmtNum(c.settings.thresholdPct)}%`, proseWidth(st))
+      .map((l) => st.bold(l))
+      .join('\n'),
+  );
+
+  const mt = box(
+    {
+      head: ['', ...c.files].map((h) => st.bold(h)),
+      rows: c.machines.map((f) => [f.differs ? st.warn(`${f.label} ≠`) : f.label, ...f.values.map((v) => (f.differs ? st.warn(v) : v))]),
+      compact: true,
+    },
+    st,
+  );
   const differing = c.machines.filter((f) => f.differs).map((f) => f.label);
   parts.push(
-    [st.bold('Machines'), mt.toString(), st.dim(differing.length ? `≠ differs: ${differing.join(', ')}` : 'the same machine as far as conc can tell')].join('\n'),
+    [
+      st.bold('Machines'),
+      mt,
+      ...wrap(differing.length ? `≠ differs: ${differing.join(', ')}` : 'the same machine as far as conc can tell', proseWidth(st)).map((l) => st.dim(l)),
+    ].join('\n'),
   );
 
   const secs = sections(c);
   if (!secs.length) parts.push(st.warn('No metric is in more than one file: nothing to compare.'));
   for (const s of secs) {
     const grid = labGrid(c, s.rows, s.g, (v, x) => paintVerdict(v, x, st));
-    const t = new Table({
-      head: grid.head.map((h) => st.bold(h)),
-      colAligns: grid.right.map((r) => (r ? 'right' : 'left')),
-      style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-    });
-    for (const r of grid.rows) t.push(r);
-    parts.push([st.bold(`lab ${s.lab} · ${s.slug}`), t.toString()].join('\n'));
+    const t = box({ head: grid.head.map((h) => st.bold(h)), rows: grid.rows, align: grid.right.map((r) => (r ? 'right' : 'left')), compact: true }, st);
+    parts.push([st.bold(`lab ${s.lab} · ${s.slug}`), t].join('\n'));
   }
 
   const outs = outputLines(c);
   if (outs.length)
-    parts.push([st.bold('Outputs'), ...outs.map((o) => (o.problem ? st.bad(`  ✗ ${o.text}`) : st.warn(`  - ${o.text}`)))].join('\n'));
+    parts.push([st.bold('Outputs'), ...outs.flatMap((o) => (o.problem ? item('✗', o.text, st.bad, st) : item('-', o.text, st.warn, st)))].join('\n'));
   const notes = labNotes(c);
-  if (notes.length) parts.push([st.bold('Labs'), ...notes.map((n) => (n.level === 'warn' ? st.warn(`  ! ${n.text}`) : st.dim(`  · ${n.text}`)))].join('\n'));
+  if (notes.length)
+    parts.push([st.bold('Labs'), ...notes.flatMap((n) => (n.level === 'warn' ? item('!', n.text, st.warn, st) : item('·', n.text, st.dim, st)))].join('\n'));
   const un = unmatchedLines(c);
-  if (un.length) parts.push([st.bold('Unmatched (not compared)'), ...un.map((l) => `  ${l}`)].join('\n'));
-  if (c.warnings.length) parts.push([st.bold('Warnings'), ...c.warnings.map((w) => st.warn(`  ! ${w}`))].join('\n'));
+  if (un.length) parts.push([st.bold('Unmatched (not compared)'), ...un.flatMap((l) => item(' ', l, (x) => x, st))].join('\n'));
+  if (c.warnings.length) parts.push([st.bold('Warnings'), ...c.warnings.flatMap((w) => item('!', w, st.warn, st))].join('\n'));
 
-  parts.push(st.dim(legend(c)));
+  parts.push(wrap(legend(c), proseWidth(st)).map((l) => st.dim(l)).join('\n'));
   const s = c.summary;
   const verdict = s.worse || s.correctness ? st.bad(summaryLine(c)) : summaryLine(c);
-  parts.push(verdict);
+  parts.push(wrap(verdict, proseWidth(st)).join('\n'));
   return parts.join('\n\n') + '\n';
 }
 
-const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A cell or line of Markdown: pipes escaped, and no HTML from a report file reaches the page. */
+const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\n/g, ' ');
 
 function mdTable(head: string[], rows: string[][], right: boolean[]): string {
   return [
@@ -237,8 +249,9 @@ function mdTable(head: string[], rows: string[][], right: boolean[]): string {
   ].join('\n');
 }
 
-export function renderCompareMarkdown(c: Comparison): string {
-  const out: string[] = [`## conc compare: ${c.files.join(' vs ')}`, '', summaryLine(c)];
+export function renderCompareMarkdown(cmp: Comparison): string {
+  const c = visibleDeep(cmp);
+  const out: string[] = [`## conc compare: ${esc(c.files.join(' vs '))}`, '', esc(summaryLine(c))];
   const mdVerdict = (v: Verdict | null | undefined, s: string): string => (v === 'worse' ? `**${s}** 🔴` : v === 'better' ? `**${s}** 🟢` : s);
 
   out.push('', '### Machines', '');
@@ -253,7 +266,7 @@ export function renderCompareMarkdown(c: Comparison): string {
   if (!secs.length) out.push('', 'No metric is in more than one file: nothing to compare.');
   for (const s of secs) {
     const grid = labGrid(c, s.rows, s.g, mdVerdict);
-    out.push('', `### lab ${s.lab} · ${s.slug}`, '', mdTable(grid.head, grid.rows, grid.right));
+    out.push('', `### lab ${s.lab} · ${esc(s.slug)}`, '', mdTable(grid.head, grid.rows, grid.right));
   }
   const outs = outputLines(c);
   if (outs.length) out.push('', '### Outputs', '', ...outs.map((o) => `- ${o.problem ? '❌' : '⚠️'} ${esc(o.text)}`));
@@ -262,6 +275,6 @@ export function renderCompareMarkdown(c: Comparison): string {
   const un = unmatchedLines(c);
   if (un.length) out.push('', '### Unmatched (not compared)', '', ...un.map((l) => `- ${esc(l)}`));
   if (c.warnings.length) out.push('', '### Warnings', '', ...c.warnings.map((w) => `- ${esc(w)}`));
-  out.push('', `_${legend(c)}_`);
+  out.push('', `_${esc(legend(c))}_`);
   return out.join('\n') + '\n';
 }

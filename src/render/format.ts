@@ -40,16 +40,91 @@ export function fmtDuration(ms: number): string {
   return `${m} min ${Math.round((ms - m * 60_000) / 1000)} s`;
 }
 
-/** Wrap text to width, at most maxLines lines (the last one ends with … when cut). */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+export function stripAnsi(s: string): string {
+  return s.replace(ANSI, '');
+}
+
+/** Terminal columns taken by one code point: 2 for East Asian wide and most emoji, 0 for combining marks. */
+export function charWidth(cp: number): number {
+  if (cp < 0x300) return 1;
+  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || cp === 0xfe0f || cp === 0xfe0e) return 0;
+  if (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  )
+    return 2;
+  return 1;
+}
+
+/** Columns a string takes in a terminal (ANSI colour codes take none). */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of stripAnsi(s)) w += charWidth(ch.codePointAt(0) as number);
+  return w;
+}
+
+/** Split a word wider than width into pieces of at most width columns, keeping colour codes with their text. */
+export function breakWord(word: string, width: number): string[] {
+  const pieces: string[] = [];
+  let cur = '';
+  let w = 0;
+  for (const tok of word.split(/(\x1b\[[0-9;]*m)/)) {
+    if (tok.startsWith('\x1b[')) {
+      cur += tok;
+      continue;
+    }
+    for (const ch of tok) {
+      const cw = charWidth(ch.codePointAt(0) as number);
+      if (w + cw > width && w > 0) {
+        pieces.push(cur);
+        cur = '';
+        w = 0;
+      }
+      cur += ch;
+      w += cw;
+    }
+  }
+  if (cur) pieces.push(cur);
+  return pieces;
+}
+
+/**
+ * Wrap text to width columns (colour codes take none), at most maxLines lines
+ * (the last one ends with … when cut). A word wider than the line is broken.
+ */
 export function wrap(text: string, width: number, maxLines = Infinity): string[] {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
   let cur = '';
-  for (const w of words) {
-    if (cur && cur.length + 1 + w.length > width) {
-      lines.push(cur);
-      cur = w;
-    } else cur = cur ? `${cur} ${w}` : w;
+  let curW = 0;
+  const w = Number.isFinite(width) ? Math.max(1, Math.floor(width)) : Infinity;
+  for (const word of words) {
+    const ww = displayWidth(word);
+    if (cur && curW + 1 + ww <= w) {
+      cur = `${cur} ${word}`;
+      curW += 1 + ww;
+      continue;
+    }
+    if (cur) lines.push(cur);
+    if (ww <= w) {
+      cur = word;
+      curW = ww;
+    } else {
+      const pieces = breakWord(word, w);
+      lines.push(...pieces.slice(0, -1));
+      cur = pieces.at(-1) ?? '';
+      curW = displayWidth(cur);
+    }
   }
   if (cur) lines.push(cur);
   if (lines.length > maxLines) {
@@ -58,4 +133,34 @@ export function wrap(text: string, width: number, maxLines = Infinity): string[]
     return kept;
   }
   return lines;
+}
+
+/**
+ * A string from outside (a report file from another machine, a user's argument)
+ * made safe to print: control characters (C0, DEL, C1) and the bidirectional
+ * overrides that reorder what a terminal shows are written as escapes (\x1b,
+ * \n, \u202e), so an ESC[2J or an OSC title sequence in a CPU model cannot
+ * clear a screen or retitle a terminal. Printable text, Unicode included, is kept.
+ */
+export function visible(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    const cp = ch.codePointAt(0) as number;
+    if (ch === '\n') return '\\n';
+    if (ch === '\r') return '\\r';
+    if (ch === '\t') return '\\t';
+    return cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A deep copy of a value with every string in it (keys too) passed through visible(). */
+export function visibleDeep<T>(v: T): T {
+  if (typeof v === 'string') return visible(v) as T;
+  if (Array.isArray(v)) return v.map((x) => visibleDeep(x)) as T;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[visible(k)] = visibleDeep(x);
+    return out as T;
+  }
+  return v;
 }

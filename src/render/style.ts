@@ -8,6 +8,7 @@ import type { Paint } from './chart.js';
 
 export interface Style extends Paint {
   color: boolean;
+  /** Columns of the terminal the output goes to; Infinity without a terminal (full width). */
   width: number;
   ok(s: string): string;
   bad(s: string): string;
@@ -17,7 +18,7 @@ export interface Style extends Paint {
 
 const SERIES = ['cyan', 'yellow', 'magenta', 'green', 'blue', 'red'] as const;
 
-export function makeStyle(color: boolean, width = 100): Style {
+export function makeStyle(color: boolean, width = Infinity): Style {
   const c = new Chalk({ level: color ? 1 : 0 });
   return {
     color,
@@ -37,4 +38,25 @@ export function colorWanted(opts: { noColor?: boolean; json?: boolean }): boolea
   if (opts.noColor || opts.json) return false;
   if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
   return Boolean(process.stdout.isTTY);
+}
+
+/**
+ * The width to render for: $COLUMNS when set to a positive integer (so a
+ * pipe can ask for a width too), else the terminal's columns, else Infinity:
+ * without a terminal nothing is wrapped or narrowed.
+ */
+export function outputWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
+  const env = Number(process.env.COLUMNS);
+  if (Number.isInteger(env) && env > 0) return env;
+  if (stream.isTTY && (stream.columns ?? 0) > 0) return stream.columns as number;
+  return Infinity;
+}
+
+/**
+ * Prose (notes, the chapter, check details, legends) wraps at the terminal's
+ * width; without a terminal a line is never broken, so that a CI log can be
+ * searched line by line.
+ */
+export function proseWidth(st: { width: number }): number {
+  return st.width;
 }

@@ -5,11 +5,11 @@
  * style's width (a terminal's): the checks share a column and the headlines
  * wrap, or move below the table, before the wall times would go.
  */
-import Table from 'cli-table3';
 import type { Suite, SuiteLab } from '../core/suite.js';
 import { machineLine } from '../measure/machine.js';
-import { fmtDuration, fmtNum, wrap } from './format.js';
-import type { Style } from './style.js';
+import { box } from './box.js';
+import { breakWord, displayWidth, fmtDuration, fmtNum, wrap } from './format.js';
+import { proseWidth, type Style } from './style.js';
 
 const MARK: Record<SuiteLab['status'], string> = { ok: '✓', failed: '✗', error: '✗', timeout: '✗', interrupted: '✗', 'not-run': '-' };
 
@@ -28,11 +28,8 @@ export function fmtHeadline(h: SuiteLab['headline']): string {
 const labName = (r: SuiteLab): string => `lab ${r.id ?? '?'} · ${r.slug}`;
 const statusWord = (r: SuiteLab): string => (r.broken && r.status === 'error' ? 'broken' : r.status);
 
-/** Width on screen of a string that may hold colour codes (the marks used here are one column wide). */
-const visible = (x: string): number => [...x.replace(/\x1b\[[0-9;]*m/g, '')].length;
-
 /** Cut text to n columns, ending with … when cut. */
-const cut = (x: string, n: number): string => ([...x].length <= n ? x : `${[...x].slice(0, Math.max(0, n - 1)).join('')}…`);
+const cut = (x: string, n: number): string => (displayWidth(x) <= n ? x : `${breakWord(x, Math.max(1, n - 1))[0] ?? ''}…`);
 
 /**
  * The line printed on stderr when a lab of the suite ends. It fits the
@@ -47,12 +44,12 @@ export function labLine(r: SuiteLab, st: Style): string {
   let head = parts.join(' · ');
   if (ran) {
     const long = `${head} · checks ${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`;
-    head = visible(long) <= st.width ? long : `${head} · checks ${c.passed}/${c.failed}/${c.skipped}`;
+    head = displayWidth(long) <= st.width ? long : `${head} · checks ${c.passed}/${c.failed}/${c.skipped}`;
   }
   const tail = r.error ? (r.error.message.split('\n')[0] ?? '') : r.headline && ran ? fmtHeadline(r.headline) : '';
   if (!tail) return head;
-  const room = st.width - visible(head) - 3;
-  if (room >= visible(tail)) return `${head} · ${r.error ? st.dim(tail) : tail}`;
+  const room = st.width - displayWidth(head) - 3;
+  if (room >= displayWidth(tail)) return `${head} · ${r.error ? st.dim(tail) : tail}`;
   if (room < 12) return head;
   return `${head} · ${r.error ? st.dim(cut(tail, room)) : cut(tail, room)}`;
 }
@@ -98,7 +95,7 @@ function problemText(r: SuiteLab, s: Suite): string {
  * far as the text starts (or by four spaces when the lead leaves no room).
  */
 function hang(lead: string, text: string, width: number): string[] {
-  if (!Number.isFinite(width) || lead.length + text.length <= width) return [lead + text];
+  if (!Number.isFinite(width) || displayWidth(lead + text) <= width) return [lead + text];
   const indent = width - lead.length >= 24 ? lead.length : 4;
   const lines = wrap(text, width - indent);
   if (indent < lead.length) return [lead.trimEnd(), ...lines.map((l) => ' '.repeat(indent) + l)];
@@ -107,12 +104,12 @@ function hang(lead: string, text: string, width: number): string[] {
 
 /** A line of " · "-separated parts, broken between parts to fit the width. */
 function dotted(text: string, width: number): string[] {
-  if (!Number.isFinite(width) || text.length <= width) return [text];
+  if (!Number.isFinite(width) || displayWidth(text) <= width) return [text];
   const lines: string[] = [];
   let cur = '';
   for (const p of text.split(' · ')) {
     const next = cur ? `${cur} · ${p}` : p;
-    if (cur && next.length > width - 1) {
+    if (cur && displayWidth(next) > width - 1) {
       lines.push(cur);
       cur = `  ${p}`;
     } else cur = next;
@@ -128,28 +125,24 @@ function suiteTable(s: Suite, st: Style, layout: Layout, headlineWidth = 0): str
   const head = full
     ? ['lab', 'slug', 'status', 'passed', 'failed', 'skipped', 'wall', 'headline']
     : ['lab', 'slug', 'status', 'checks', 'wall', ...(layout === 'merged' ? ['headline'] : [])];
-  const t = new Table({
-    head: head.map((h) => st.bold(h)),
-    colAligns: full ? ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'] : ['right', 'left', 'left', 'right', 'right', 'left'],
-    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-  });
-  for (const r of s.labs) {
+  const rows = s.labs.map((r) => {
     const ran = r.status !== 'not-run' && !r.broken;
     const c = r.checks;
     const failed = c.failed ? st.bad(String(c.failed)) : '0';
     const skipped = c.skipped ? st.warn(String(c.skipped)) : '0';
     const checks = full ? [ran ? String(c.passed) : '–', ran ? failed : '–', ran ? skipped : '–'] : [ran ? `${c.passed}/${failed}/${skipped}` : '–'];
     const headline = layout === 'full' ? [fmtHeadline(r.headline)] : layout === 'merged' ? [wrap(fmtHeadline(r.headline), headlineWidth).join('\n')] : [];
-    t.push([
+    return [
       r.id === null ? '?' : String(r.id),
       r.slug,
       paintStatus(r.status, `${MARK[r.status]} ${statusWord(r)}`, st),
       ...checks,
       r.wallMs === null ? '–' : fmtDuration(r.wallMs),
       ...headline,
-    ]);
-  }
-  return t.toString();
+    ];
+  });
+  const align = (full ? ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'] : ['right', 'left', 'left', 'right', 'right', 'left']) as ('left' | 'right')[];
+  return box({ head: head.map((h) => st.bold(h)), rows, align: align.slice(0, head.length), compact: true }, st);
 }
 
 /**
@@ -158,31 +151,32 @@ function suiteTable(s: Suite, st: Style, layout: Layout, headlineWidth = 0): str
  * in theirs; else the headlines go below the table. The wall times stay.
  */
 function labsTable(s: Suite, st: Style): string[] {
-  const fits = (t: string): boolean => visible(t.split('\n')[0] ?? '') <= st.width;
-  const full = suiteTable(s, st, 'full');
-  if (fits(full)) return [full];
+  // Natural widths: box() draws each layout whole when it fits, and narrows it (wrapping cells) only when not.
+  const wide = { ...st, width: Infinity };
+  const fits = (t: string): boolean => displayWidth(t.split('\n')[0] ?? '') <= st.width;
+  if (fits(suiteTable(s, wide, 'full'))) return [suiteTable(s, st, 'full')];
   const legend = st.dim('checks: passed/failed/skipped');
-  const bare = suiteTable(s, st, 'below');
-  const room = st.width - visible(bare.split('\n')[0] ?? '') - 3; // a border and the padding
-  const longest = Math.max(...s.labs.map((r) => fmtHeadline(r.headline).length));
+  const room = st.width - displayWidth(suiteTable(s, wide, 'below').split('\n')[0] ?? '') - 3; // a border and the padding
+  const longest = Math.max(...s.labs.map((r) => displayWidth(fmtHeadline(r.headline))));
   if (room >= Math.min(24, longest)) {
-    const merged = suiteTable(s, st, 'merged', Math.min(room, longest));
+    const merged = suiteTable(s, wide, 'merged', Math.min(room, longest));
     if (fits(merged)) return [merged, legend];
   }
+  const bare = suiteTable(s, st, 'below');
   const named = s.labs.filter((r) => r.headline);
   if (!named.length) return [bare, legend];
   const idw = Math.max(...named.map((r) => String(r.id ?? '?').length));
   const name = (r: SuiteLab): string => `${String(r.id ?? '?').padStart(idw)} ${r.slug}`;
   const w = Math.max(...named.map((r) => name(r).length));
-  const lines = named.flatMap((r) => hang(`  ${name(r).padEnd(w)}  `, fmtHeadline(r.headline), st.width));
+  const lines = named.flatMap((r) => hang(`  ${name(r).padEnd(w)}  `, fmtHeadline(r.headline), proseWidth(st)));
   return [bare, legend, '', st.bold('Headlines'), ...lines];
 }
 
 export function renderSuiteText(s: Suite, st: Style): string {
   const out = [
     st.bold(`conc lab all — ${s.labs.length} lab${s.labs.length === 1 ? '' : 's'}`),
-    ...dotted(`machine: ${machineLine(s.machine)}`, st.width).map((l) => st.dim(l)),
-    ...dotted(settingsLine(s), st.width).map((l) => st.dim(l)),
+    ...dotted(`machine: ${machineLine(s.machine)}`, proseWidth(st)).map((l) => st.dim(l)),
+    ...dotted(settingsLine(s), proseWidth(st)).map((l) => st.dim(l)),
     '',
     ...labsTable(s, st),
   ];
@@ -190,12 +184,12 @@ export function renderSuiteText(s: Suite, st: Style): string {
   if (bad.length) {
     out.push('', st.bold('Problems'));
     for (const r of bad) {
-      const [first = '', ...rest] = hang(`  ${MARK[r.status]} `, `${labName(r)} ${statusWord(r)}: ${problemText(r, s)}`, st.width);
+      const [first = '', ...rest] = hang(`  ${MARK[r.status]} `, `${labName(r)} ${statusWord(r)}: ${problemText(r, s)}`, proseWidth(st));
       out.push(`  ${paintStatus(r.status, MARK[r.status], st)}${first.slice(3)}`, ...rest);
     }
   }
   const mark = `${MARK[s.status]} ${s.status}`;
-  const [first = '', ...rest] = hang(`${mark} — `, verdict(s), st.width);
+  const [first = '', ...rest] = hang(`${mark} — `, verdict(s), proseWidth(st));
   out.push('', paintStatus(s.status, mark, st) + first.slice(mark.length), ...rest);
   return out.join('\n') + '\n';
 }

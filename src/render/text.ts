@@ -1,32 +1,45 @@
 /** A report as text for a terminal: header, tables, charts, checks, verdict. */
-import Table from 'cli-table3';
 import type { Check, Report, Table as TableData } from '../core/report.js';
 import { machineLine } from '../measure/machine.js';
+import { box } from './box.js';
 import { renderChart } from './chart.js';
-import { fmtCell, fmtDuration, headerLabel, wrap } from './format.js';
-import type { Style } from './style.js';
+import { displayWidth, fmtCell, fmtDuration, headerLabel, wrap } from './format.js';
+import { proseWidth, type Style } from './style.js';
 
 export function renderTable(t: TableData, st: Style): string {
-  const table = new Table({
-    head: t.columns.map((c) => st.bold(headerLabel(c))),
-    colAligns: t.columns.map((c) => c.align ?? (t.rows.some((r) => typeof r[c.key] === 'string') ? 'left' : 'right')),
-    style: { head: [], border: [], compact: false, 'padding-left': 1, 'padding-right': 1 },
-    chars: st.color ? {} : { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
   const hl = new Set(t.highlight ?? []);
-  for (const [i, row] of t.rows.entries()) {
+  const rows = t.rows.map((row, i) => {
     const cells = t.columns.map((c) => fmtCell(row[c.key], c));
-    table.push(hl.has(i) ? cells.map((s, k) => (k === 0 ? st.ok(`${s} ★`) : st.ok(s))) : cells);
-  }
-  const out = [st.bold(t.title), table.toString()];
-  if (t.note) out.push(st.dim(wrap(t.note, st.width - 2).join('\n')));
+    return hl.has(i) ? cells.map((s, k) => (k === 0 ? st.ok(`${s} ★`) : st.ok(s))) : cells;
+  });
+  const table = box(
+    {
+      head: t.columns.map((c) => st.bold(headerLabel(c))),
+      rows,
+      align: t.columns.map((c) => c.align ?? (t.rows.some((r) => typeof r[c.key] === 'string') ? 'left' : 'right')),
+    },
+    st,
+  );
+  const out = [...wrap(t.title, proseWidth(st)).map((l) => st.bold(l)), table];
+  if (t.note) out.push(st.dim(wrap(t.note, proseWidth(st) - 2).join('\n')));
   return out.join('\n');
 }
 
+/** Indented text wrapped to the prose width, with a hanging indent on continuation lines. */
+function hanging(first: string, text: string, indent: number, st: Style): string[] {
+  const lines = wrap(text, Math.max(20, proseWidth(st) - indent));
+  return lines.map((l, i) => (i === 0 ? `${first}${l}` : `${' '.repeat(indent)}${l}`));
+}
+
 export function checkLine(c: Check, st: Style): string {
-  if (c.skipped) return `  ${st.warn('-')} ${c.name} ${st.dim(`(skipped: ${c.reason ?? 'no reason given'})`)}`;
-  const mark = c.ok ? st.ok('✓') : st.bad('✗');
-  return `  ${mark} ${c.name}${c.detail ? st.dim(` — ${c.detail}`) : ''}`;
+  const mark = c.skipped ? st.warn('-') : c.ok ? st.ok('✓') : st.bad('✗');
+  const extra = c.skipped ? `(skipped: ${c.reason ?? 'no reason given'})` : c.detail ? `— ${c.detail}` : '';
+  const one = `  ${mark} ${c.name}${extra ? ` ${st.dim(extra)}` : ''}`;
+  if (displayWidth(one) <= proseWidth(st)) return one;
+  // Too wide: the name wrapped under its mark, the detail or reason indented below it.
+  const name = wrap(c.name, Math.max(20, proseWidth(st) - 4)).map((l, i) => (i === 0 ? `  ${mark} ${l}` : `    ${l}`));
+  if (!extra) return name.join('\n');
+  return [...name, ...hanging('      ', extra, 6, st).map((l) => st.dim(l))].join('\n');
 }
 
 export function verdictLine(r: Report, st: Style): string {
@@ -50,14 +63,14 @@ export function verdictLine(r: Report, st: Style): string {
 }
 
 export function renderHeader(r: Report, chapter: string | undefined, st: Style): string {
-  const lines = [st.bold(`conc lab ${r.lab.id} · ${r.lab.slug} — ${r.lab.title}`)];
-  if (chapter) for (const l of wrap(chapter, st.width - 2, 2)) lines.push(st.dim(l));
-  lines.push(st.dim(`machine: ${machineLine(r.machine)}`));
+  const lines = wrap(`conc lab ${r.lab.id} · ${r.lab.slug} — ${r.lab.title}`, proseWidth(st)).map((l) => st.bold(l));
+  if (chapter) for (const l of wrap(chapter, proseWidth(st) - 2, 2)) lines.push(st.dim(l));
+  for (const l of wrap(`machine: ${machineLine(r.machine)}`, proseWidth(st))) lines.push(st.dim(l));
   const opts = Object.entries(r.options)
     .filter(([k]) => k !== 'quick' || r.options.quick)
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
     .join(' ');
-  lines.push(st.dim(`options: ${opts} · seed ${r.seed} · host ${r.host}`));
+  for (const l of wrap(`options: ${opts} · seed ${r.seed} · host ${r.host}`, proseWidth(st))) lines.push(st.dim(l));
   return lines.join('\n');
 }
 
@@ -65,9 +78,14 @@ export function renderText(r: Report, st: Style, opts: { chapter?: string; verbo
   const parts: string[] = [renderHeader(r, opts.chapter, st)];
   for (const t of r.tables) parts.push(renderTable(t, st));
   for (const c of r.charts) parts.push(renderChart(c, st.width, st));
-  if (r.notes.length) parts.push(r.notes.map((n) => wrap(n, st.width - 4).map((l, i) => (i ? `  ${l}` : `• ${l}`)).join('\n')).join('\n'));
+  if (r.notes.length) parts.push(r.notes.map((n) => hanging('• ', n, 2, st).join('\n')).join('\n'));
   if (r.checks.length) parts.push([st.bold('Checks'), ...r.checks.map((c) => checkLine(c, st))].join('\n'));
   if (r.error && opts.verbose && r.error.stack) parts.push(st.dim(r.error.stack));
-  parts.push(verdictLine(r, st));
+  parts.push(wrapStyled(verdictLine(r, st), st));
   return parts.join('\n\n') + '\n';
+}
+
+/** Wrap a line that may carry colour codes (only at its start) to the prose width. */
+function wrapStyled(line: string, st: Style): string {
+  return wrap(line, proseWidth(st)).join('\n');
 }

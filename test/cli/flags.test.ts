@@ -22,7 +22,6 @@ import {
   valuedFlags,
   type FlagTable,
 } from '../../src/cli/flags.js';
-import { oneLine } from '../../src/cli/io.js';
 import { handleError } from '../../src/cli/main.js';
 import { newCommand, parseWith } from '../../src/cli/parse.js';
 import { fakeLab } from '../helpers/fake-labs.js';
@@ -216,8 +215,8 @@ describe('errors to exit codes (main.handleError)', () => {
 
   it('a message echoing control characters stays one line and cannot drive the terminal', () => {
     const { err } = run(new UsageError('--seed must be an integer, got "1\n2\u001b[2J"'));
-    expect(err).toBe('conc: --seed must be an integer, got "1\\n2\\u001b[2J"\n');
-    expect(oneLine('a\tb\rc\u2028d\u009b')).toBe('a\\tb\\rc\\u2028d\\u009b');
-    expect(oneLine('ünïcödé 😀 stays')).toBe('ünïcödé 😀 stays');
+    expect(err).toBe('conc: --seed must be an integer, got "1\\n2\\x1b[2J"\n');
+    expect(run(new Error('a\u202eb')).err).toBe('conc: internal error: a\\u202eb (--verbose for the stack)\n');
+    expect(run(new UsageError('ünïcödé 😀 stays')).err).toBe('conc: ünïcödé 😀 stays\n');
   });
 });

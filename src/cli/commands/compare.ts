@@ -78,11 +78,11 @@ export async function compareCommand(args: string[]): Promise<number> {
     const { compareDocument } = await import('../../compare/document.js');
     process.stdout.write(JSON.stringify(compareDocument(cmp, read, v.failOnRegression), null, 2) + '\n');
   } else {
-    const { colorWanted, makeStyle } = await import('../../render/style.js');
+    const { colorWanted, makeStyle, outputWidth } = await import('../../render/style.js');
     const render = await import('../../render/compare.js');
     if (format === 'md') process.stdout.write(render.renderCompareMarkdown(cmp));
     else {
-      const st = makeStyle(colorWanted({ noColor: !color }), Math.min(process.stdout.columns || 100, 160));
+      const st = makeStyle(colorWanted({ noColor: !color }), outputWidth());
       process.stdout.write(render.renderCompareText(cmp, st));
     }
   }

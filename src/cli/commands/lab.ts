@@ -9,7 +9,7 @@ import type { AnyLab } from '../../core/lab.js';
 import { loadRegistry, resolveLab, type LoadedLab } from '../../core/registry.js';
 import { exitCodeOf, type Report } from '../../core/report.js';
 import { runInvocation } from '../../hosts/run-lab.js';
-import { colorWanted, makeStyle } from '../../render/style.js';
+import { colorWanted, makeStyle, outputWidth } from '../../render/style.js';
 import { COMMON_FLAGS, parseCommon, type CommonOptions } from '../common.js';
 import { acceptedBy, flagColumn, formatRows, helpRows, helpWidth, registerFlags } from '../flags.js';
 import { checkOutPath, writeAtomic } from '../io.js';
@@ -65,7 +65,7 @@ export async function labCommand(ref: string, args: string[]): Promise<number> {
   const { common } = inv;
   const outPath = common.out ? checkOutPath(common.out) : undefined;
   const color = colorWanted({ noColor: !common.color, json: common.format === 'json' });
-  const style = makeStyle(color, Math.min(process.stdout.columns || 100, 120));
+  const style = makeStyle(color, outputWidth());
   const signals = installSignals();
   const spinner = await startSpinner(color && Boolean(process.stderr.isTTY), `lab ${entry.id} · ${entry.slug}`);
   let report: Report;

@@ -94,15 +94,15 @@ export async function suiteCommand(args: string[]): Promise<number> {
   checkSuiteHost(items, common.host);
   const outPath = common.out ? checkOutPath(common.out) : undefined;
 
-  const { colorWanted, makeStyle } = await import('../../render/style.js');
+  const { colorWanted, makeStyle, outputWidth } = await import('../../render/style.js');
   const { labLine, renderSuiteMarkdown, renderSuiteText } = await import('../../render/suite.js');
   const { runSuite } = await import('../../hosts/suite.js');
   const color = colorWanted({ noColor: !common.color, json: common.format === 'json' });
-  const style = makeStyle(color, Math.min(process.stdout.columns || 100, 120));
+  const style = makeStyle(color, outputWidth());
   // Progress goes to stderr: a spinner there when it is a terminal, a plain line per lab otherwise.
   const errTty = Boolean(process.stderr.isTTY) && common.color && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
   // A line per lab fits a terminal; without one (a log) it is written whole.
-  const errStyle = makeStyle(errTty, process.stderr.isTTY && process.stderr.columns > 0 ? process.stderr.columns : Infinity);
+  const errStyle = makeStyle(errTty, outputWidth(process.stderr));
 
   const signals = installSignals();
   let suite: Suite;
