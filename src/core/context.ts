@@ -97,6 +97,9 @@ export function createContext(init: ContextInit): { ctx: AnyContext; report: Rep
     headline: (label, value, unit) => {
       report.headline = unit === undefined ? { label, value } : { label, value, unit };
     },
+    gpu: (info) => {
+      report.gpu = { ...info, skipped: info.skipped.map((s) => ({ ...s })) };
+    },
     worker: (file, o) => tracker.worker(file, o),
     fork: (file, args, o) => tracker.fork(file, args, o),
     spawn: (cmd, args, o) => tracker.spawn(cmd, args, o),

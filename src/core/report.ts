@@ -99,6 +99,19 @@ export interface Headline {
   unit?: string;
 }
 
+/** What a GPU lab ran on (lab 11): the backend asked for, the one that computed, and why the others were not used. */
+export interface GpuInfo {
+  requested: 'auto' | 'webgpu' | 'headlessgl' | 'webasm' | 'cpu';
+  /** The backend that actually computed (read from the kernels' classes, not from gpu.mode). */
+  ran: 'webgpu' | 'headlessgl' | 'webasm' | 'cpu';
+  /** Adapter or renderer name (the CPU for webasm and cpu). */
+  device: string;
+  /** True on a software rasterizer or the CPU. */
+  software: boolean;
+  /** One entry per backend tried and not used. */
+  skipped: { backend: 'webgpu' | 'headlessgl' | 'webasm' | 'cpu'; reason: string }[];
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   lab: { id: number; slug: string; title: string };
@@ -115,6 +128,7 @@ export interface Report {
   outputs: Record<string, unknown>;
   notes: string[];
   headline?: Headline;
+  gpu?: GpuInfo;
   status: Status;
   error?: SerializedError;
 }
