@@ -114,24 +114,36 @@ export function helpRows(table: FlagTable, o: { quick?: Record<string, unknown>;
   });
 }
 
-/** The width of the flag column for these rows (the widest flag and two spaces). */
-export function flagColumn(rows: readonly [string, string][]): number {
-  return Math.max(0, ...rows.map(([f]) => f.length)) + 2;
+/**
+ * The width of the flag column for these rows: the widest flag and two
+ * spaces; flags longer than `cap` do not count (their text goes below them).
+ */
+export function flagColumn(rows: readonly [string, string][], cap = Infinity): number {
+  return Math.max(0, ...rows.map(([f]) => f.length).filter((n) => n <= cap)) + 2;
+}
+
+/** Flags longer than this have their text on the lines below them, on a terminal. */
+const LONG_FLAG = 30;
+
+/** The flag column for help at a width: every flag counts without a terminal, only the short ones with one. */
+export function helpColumn(rows: readonly [string, string][], width?: number): number {
+  return flagColumn(rows, width ? LONG_FLAG : Infinity);
 }
 
 /**
  * Help rows as aligned lines: the flags in a column (`col` wide, so that
  * several lists can line up), their text beside them. With a width (a
- * terminal's), text wraps under itself to fit; without one, a row is a line.
+ * terminal's), text wraps under itself to fit, and a flag longer than the
+ * column (helpColumn leaves out the very long ones) has its text on the
+ * lines below; without one, a row is a line.
  */
-export function formatRows(rows: readonly [string, string][], width?: number, col = flagColumn(rows)): string[] {
+export function formatRows(rows: readonly [string, string][], width?: number, col = helpColumn(rows, width)): string[] {
+  if (!width) return rows.map(([f, h]) => `  ${f.padEnd(col)}${h}`);
+  const room = Math.max(20, width - 3 - col);
   return rows.flatMap(([f, h]) => {
-    const lead = `  ${f.padEnd(col)}`;
-    if (!width) return [`${lead}${h}`];
-    const room = width - 1 - lead.length;
-    // A flag column too wide to leave room: the text goes on the lines below.
-    if (room < 20) return [`  ${f}`, ...wrap(h, Math.max(20, width - 7)).map((l) => `      ${l}`)];
-    return wrap(h, room).map((l, i) => (i === 0 ? lead : ' '.repeat(lead.length)) + l);
+    const lines = wrap(h, room);
+    if (f.length + 2 > col) return [`  ${f}`, ...lines.map((l) => ' '.repeat(2 + col) + l)];
+    return lines.map((l, i) => (i === 0 ? `  ${f.padEnd(col)}` : ' '.repeat(2 + col)) + l);
   });
 }
 

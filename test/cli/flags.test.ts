@@ -3,10 +3,12 @@
  * "needs a value" message and the validated values. The tables of conc lab,
  * conc lab all and conc compare are checked here as data.
  */
+import path from 'node:path';
 import { CommanderError } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { BrokenLabError, EXIT, UsageError } from '../../src/core/errors.js';
 import { validateTable } from '../../src/core/options.js';
+import { loadRegistry } from '../../src/core/registry.js';
 import { COMMON_FLAGS, parseCommon } from '../../src/cli/common.js';
 import { COMPARE_FLAGS, compareHelp } from '../../src/cli/commands/compare.js';
 import { labHelp } from '../../src/cli/commands/lab.js';
@@ -25,6 +27,7 @@ import {
 import { handleError } from '../../src/cli/main.js';
 import { newCommand, parseWith } from '../../src/cli/parse.js';
 import { fakeLab } from '../helpers/fake-labs.js';
+import { ROOT } from '../helpers/run-lab.js';
 
 const TABLE = {
   quick: { type: 'boolean', default: false, help: 'short' },
@@ -88,11 +91,17 @@ describe('a flag table', () => {
       '                width',
     ]);
     expect(Math.max(...wrapped.map((l) => l.length))).toBeLessThan(40);
-    // A flag too wide to leave room beside it: its text goes below, indented.
-    expect(formatRows([['--a-very-long-flag-name <value>', 'a text long enough to need more than one line']], 40)).toEqual([
+    // A flag longer than 30 does not widen the column on a terminal: its text goes below it.
+    expect(formatRows([['--a', 'short'], ['--a-very-long-flag-name <value>', 'a text long enough to need more than one line']], 40)).toEqual([
+      '  --a  short',
       '  --a-very-long-flag-name <value>',
-      '      a text long enough to need more',
-      '      than one line',
+      '       a text long enough to need more',
+      '       than one line',
+    ]);
+    // Without a terminal every flag counts, and a row stays one line.
+    expect(formatRows([['--a', 'short'], ['--a-very-long-flag-name <value>', 'text']])).toEqual([
+      '  --a                              short',
+      '  --a-very-long-flag-name <value>  text',
     ]);
   });
 
@@ -151,9 +160,12 @@ describe("conc's tables", () => {
     expect(flagsIn(labHelp(lab, undefined))).toEqual(['--fresh', '--n', ...flagsOf(COMMON_FLAGS)]);
   });
 
-  it('fits help to an 80-column terminal', () => {
+  it("fits help to an 80-column terminal: the suite's, compare's and every lab's of the build", async () => {
     const lab = fakeLab(9, 'nine', { options: { n: { type: 'integer', default: 2, min: 1, max: 4, help: 'a rather long help text for an option, to see it wrap' } } });
-    for (const text of [suiteHelp(80), compareHelp(80), labHelp(lab, 80)]) for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const reg = await loadRegistry(path.join(ROOT, 'dist/labs'));
+    expect(reg.labs.length).toBeGreaterThan(0);
+    const texts = [suiteHelp(80), compareHelp(80), labHelp(lab, 80), ...reg.labs.map((e) => labHelp(e.lab, 80))];
+    for (const text of texts) for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 
   it('parseCommon: the run settings and the output options, checked against each other and the lab', () => {

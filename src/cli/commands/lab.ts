@@ -11,7 +11,7 @@ import { exitCodeOf, type Report } from '../../core/report.js';
 import { runInvocation } from '../../hosts/run-lab.js';
 import { colorWanted, makeStyle, outputWidth } from '../../render/style.js';
 import { COMMON_FLAGS, parseCommon, type CommonOptions } from '../common.js';
-import { acceptedBy, flagColumn, formatRows, helpRows, helpWidth, registerFlags } from '../flags.js';
+import { acceptedBy, formatRows, helpColumn, helpRows, helpWidth, prose, registerFlags } from '../flags.js';
 import { checkOutPath, writeAtomic } from '../io.js';
 import { newCommand, parseWith } from '../parse.js';
 import { installSignals } from '../signals.js';
@@ -20,14 +20,14 @@ import { startSpinner } from '../spinner.js';
 export function labHelp(lab: AnyLab, width = helpWidth()): string {
   const rows = helpRows(lab.options, { quick: lab.quick as Record<string, unknown> | undefined, negatable: true });
   const common: [string, string][] = [...helpRows(COMMON_FLAGS), ['-h, --help', "this lab's options"]];
-  const col = flagColumn([...rows, ...common]); // one column for both lists
+  const col = helpColumn([...rows, ...common], width); // one column for both lists
   const hosts = (lab.hosts ?? [lab.host]).join(', ');
   const repeat = lab.repeat ? `; --repeat defaults to ${lab.repeat.default} (${lab.repeat.quick} with --quick)` : '';
   return [
     `Usage: conc lab ${lab.id} [options]        (or: conc lab ${lab.slug})`,
     '',
     `${lab.title}`,
-    `${lab.summary}`,
+    ...prose(lab.summary, width),
     '',
     'Lab options:',
     ...(rows.length ? formatRows(rows, width, col) : ['  (none)']),
@@ -35,7 +35,7 @@ export function labHelp(lab: AnyLab, width = helpWidth()): string {
     'Common options:',
     ...formatRows(common, width, col),
     '',
-    `Host: ${lab.host} (supports: ${hosts}); timeout ${lab.timeout ?? DEFAULT_TIMEOUT_S} s${repeat}.`,
+    ...prose(`Host: ${lab.host} (supports: ${hosts}); timeout ${lab.timeout ?? DEFAULT_TIMEOUT_S} s${repeat}.`, width),
     '',
   ].join('\n');
 }
