@@ -8,7 +8,6 @@
 import type { Command } from 'commander';
 import { defaultValue, describeAccepted, flagName, formatValue, parseOptionValue, type OptionSpec, type OptionValue } from '../core/options.js';
 import { wrap } from '../render/format.js';
-import { outputWidth } from '../render/style.js';
 
 export type Flag = OptionSpec & {
   /** The placeholder in --help, as in `--timeout <seconds>` (default: from the type). */
@@ -169,8 +168,7 @@ export function prose(text: string, width?: number): string[] {
   return wrap(text, Math.min(width ?? 80, 80) - 1);
 }
 
-/** The width to wrap help at: $COLUMNS or the terminal's (outputWidth), none without either. */
-export function helpWidth(): number | undefined {
-  const w = outputWidth();
-  return Number.isFinite(w) ? w : undefined;
+/** The width to wrap help at, from outputWidth(): none (undefined) without a terminal or $COLUMNS. */
+export function helpWidthOf(outputWidth: number): number | undefined {
+  return Number.isFinite(outputWidth) ? outputWidth : undefined;
 }

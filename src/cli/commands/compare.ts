@@ -7,7 +7,7 @@
 import { EXIT, UsageError, exitCodesLine } from '../../core/errors.js';
 import { COMPARE_SCHEMA } from '../../compare/document.js';
 import { outputFlags, parseOutput } from '../common.js';
-import { acceptedBy, formatRows, helpRows, helpWidth, parseFlags, prose, registerFlags, type FlagTable } from '../flags.js';
+import { acceptedBy, formatRows, helpRows, helpWidthOf, parseFlags, prose, registerFlags, type FlagTable } from '../flags.js';
 import { newCommand, parseWith } from '../parse.js';
 
 const OUTPUT = outputFlags(COMPARE_SCHEMA);
@@ -34,7 +34,7 @@ export const COMPARE_FLAGS = {
   verbose: OUTPUT.verbose,
 } as const satisfies FlagTable;
 
-export function compareHelp(width = helpWidth()): string {
+export function compareHelp(width: number | undefined): string {
   return [
     'Usage: conc compare <a.json> <b.json> [c.json ...] [options]',
     '',
@@ -56,7 +56,8 @@ export function compareHelp(width = helpWidth()): string {
 
 export async function compareCommand(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(compareHelp());
+    const { outputWidth } = await import('../../render/style.js');
+    process.stdout.write(compareHelp(helpWidthOf(outputWidth())));
     return EXIT.ok;
   }
   const cmd = registerFlags(newCommand('conc compare').argument('[files...]'), COMPARE_FLAGS);

@@ -11,13 +11,13 @@ import { exitCodeOf, type Report } from '../../core/report.js';
 import { runInvocation } from '../../hosts/run-lab.js';
 import { colorWanted, makeStyle, outputWidth } from '../../render/style.js';
 import { COMMON_FLAGS, parseCommon, type CommonOptions } from '../common.js';
-import { acceptedBy, formatRows, helpColumn, helpRows, helpWidth, prose, registerFlags } from '../flags.js';
+import { acceptedBy, formatRows, helpColumn, helpRows, helpWidthOf, prose, registerFlags } from '../flags.js';
 import { checkOutPath, writeAtomic } from '../io.js';
 import { newCommand, parseWith } from '../parse.js';
 import { installSignals } from '../signals.js';
 import { startSpinner } from '../spinner.js';
 
-export function labHelp(lab: AnyLab, width = helpWidth()): string {
+export function labHelp(lab: AnyLab, width: number | undefined): string {
   const rows = helpRows(lab.options, { quick: lab.quick as Record<string, unknown> | undefined, negatable: true });
   const common: [string, string][] = [...helpRows(COMMON_FLAGS), ['-h, --help', "this lab's options"]];
   const col = helpColumn([...rows, ...common], width); // one column for both lists
@@ -58,7 +58,7 @@ export async function labCommand(ref: string, args: string[]): Promise<number> {
   const reg = await loadRegistry();
   const entry = resolveLab(reg, ref);
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(labHelp(entry.lab));
+    process.stdout.write(labHelp(entry.lab, helpWidthOf(outputWidth())));
     return EXIT.ok;
   }
   const inv = parseLabArgs(entry, args);

@@ -10,7 +10,7 @@ import { loadRegistry, type LoadedLab, type Registry } from '../../core/registry
 import { exitCodeOf } from '../../core/report.js';
 import { SUITE_SCHEMA, checkSuiteHost, selectIds, selectItems, suiteItems, type Suite } from '../../core/suite.js';
 import { COMMON_FLAGS, OUT_FLAG, outputFlags, parseCommon } from '../common.js';
-import { acceptedBy, flagsOf, formatRows, helpRows, helpWidth, parseFlags, prose, registerFlags, valuedFlags, type FlagTable } from '../flags.js';
+import { acceptedBy, flagsOf, formatRows, helpRows, helpWidthOf, parseFlags, prose, registerFlags, valuedFlags, type FlagTable } from '../flags.js';
 import { checkOutPath, writeAtomic } from '../io.js';
 import { newCommand, parseWith } from '../parse.js';
 import { installSignals } from '../signals.js';
@@ -27,7 +27,7 @@ export const SUITE_FLAGS = {
   out: { ...OUT_FLAG, help: 'also write the JSON suite to FILE, atomically' },
 } as const satisfies FlagTable;
 
-export function suiteHelp(width = helpWidth()): string {
+export function suiteHelp(width: number | undefined): string {
   return [
     'Usage: conc lab all [--only ids] [--skip ids] [common options]',
     '',
@@ -78,7 +78,8 @@ function refuseLabOptions(args: string[], reg: Registry): void {
 
 export async function suiteCommand(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(suiteHelp());
+    const { outputWidth } = await import('../../render/style.js');
+    process.stdout.write(suiteHelp(helpWidthOf(outputWidth())));
     return EXIT.ok;
   }
   const reg = await loadRegistry();
