@@ -8,39 +8,10 @@ import { EXIT, UsageError } from '../core/errors.js';
 import { DEFAULT_SEED, DEFAULT_TIMEOUT_S, type RunSettings } from '../core/invocation.js';
 import type { AnyLab } from '../core/lab.js';
 import { REPORT_SCHEMA } from '../core/report.js';
-import { parseFlags, type Flag, type FlagTable, type RawFlags } from './flags.js';
-
-export type Format = 'text' | 'md' | 'json';
-
-/** How the output goes: what the CLI does with a report, beside the run settings. */
-export interface OutputOptions {
-  format: Format;
-  out: string | undefined;
-  color: boolean;
-  verbose: boolean;
-}
+import { parseFlags, type FlagTable, type RawFlags } from './flags.js';
+import { OUT_FLAG, outputFlags, parseOutput, type OutputOptions } from './output.js';
 
 export interface CommonOptions extends RunSettings, OutputOptions {}
-
-/** The output flags, for a command whose JSON document is `schema`. */
-export function outputFlags(schema: string) {
-  return {
-    json: { type: 'boolean', default: false, help: `print one JSON document (${schema}) on stdout and nothing else` },
-    format: { type: 'choice', default: 'text', choices: ['text', 'md', 'json'], help: 'output format' },
-    color: { type: 'boolean', default: true, negate: true, help: 'no colour and no spinner (also: NO_COLOR, or stdout not a TTY)' },
-    verbose: { type: 'boolean', default: false, help: 'show stack traces of errors' },
-  } as const satisfies FlagTable;
-}
-
-/** --out FILE: the JSON document written atomically, whatever is printed. */
-export const OUT_FLAG = {
-  type: 'string',
-  default: '',
-  meta: 'a file name',
-  metavar: 'file',
-  shown: null,
-  help: 'also write the JSON report to FILE, atomically',
-} as const satisfies Flag;
 
 const LAB_OUTPUT = outputFlags(REPORT_SCHEMA);
 
@@ -82,10 +53,4 @@ export function parseCommon(raw: RawFlags, lab?: AnyLab): CommonOptions {
     host: v.host,
     ...parseOutput(v),
   };
-}
-
-/** --json, --format, --out, --no-color and --verbose, checked against each other. */
-export function parseOutput(v: { json: boolean; format: Format | undefined; out?: string | undefined; color: boolean; verbose: boolean }): OutputOptions {
-  if (v.json && v.format !== undefined && v.format !== 'json') throw new UsageError(`--json conflicts with --format ${v.format}`);
-  return { format: v.json ? 'json' : (v.format ?? 'text'), out: v.out, color: v.color, verbose: v.verbose };
 }

@@ -7,8 +7,7 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { REPORT_SCHEMA } from '../core/report.js';
-import { SUITE_SCHEMA } from '../core/suite.js';
+import { REPORT_SCHEMA, SUITE_SCHEMA } from '../core/report.js';
 import type { Machine } from '../measure/machine.js';
 import type { InputFile, InputMetric, InputReport } from './model.js';
 

@@ -8,6 +8,8 @@ import type { Machine } from '../measure/machine.js';
 import type { Summary } from '../measure/stats.js';
 
 export const REPORT_SCHEMA = 'conc.report/1';
+/** The schema of a suite (`conc lab all`), core/suite.ts. */
+export const SUITE_SCHEMA = 'conc.suite/1';
 
 export type Status = 'ok' | 'failed' | 'error' | 'timeout' | 'interrupted';
 export type HostKind = 'worker' | 'process';

@@ -7,9 +7,9 @@
 import { UsageError } from './errors.js';
 import type { Machine } from '../measure/machine.js';
 import { labsDir, type BrokenLab, type LoadedLab, type Registry } from './registry.js';
-import { STATUS_RANK, type HostKind, type Report, type Status } from './report.js';
+import { STATUS_RANK, SUITE_SCHEMA, type HostKind, type Report, type Status } from './report.js';
 
-export const SUITE_SCHEMA = 'conc.suite/1';
+export { SUITE_SCHEMA };
 
 /** A row of the suite: one selected lab. 'not-run': the suite was interrupted before it. */
 export interface SuiteLab {

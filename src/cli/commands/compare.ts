@@ -6,7 +6,7 @@
  */
 import { EXIT, UsageError, exitCodesLine } from '../../core/errors.js';
 import { COMPARE_SCHEMA } from '../../compare/document.js';
-import { outputFlags, parseOutput } from '../common.js';
+import { outputFlags, parseOutput } from '../output.js';
 import { acceptedBy, formatRows, helpRows, helpWidthOf, parseFlags, prose, registerFlags, type FlagTable } from '../flags.js';
 import { newCommand, parseWith } from '../parse.js';
 
