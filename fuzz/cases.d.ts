@@ -66,4 +66,4 @@ export function runCase(c: FuzzCase, o: RunOptions): Promise<FuzzResult>;
 export function runCases(cases: FuzzCase[], o: RunOptions): Promise<FuzzResult[]>;
 export function figures(results: FuzzResult[]): FuzzFigures;
 export function describeFailure(r: FuzzResult): string;
-export function badValue(r: ReturnType<typeof random>, spec: object): string;
+export function badValue(r: ReturnType<typeof random>, spec: object, accepts?: (spec: object, v: string) => boolean): string;

@@ -74,8 +74,22 @@ function oddString(r) {
 
 const flagName = (key) => '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
 
-/** A value parseOptionValue must refuse for this spec (checked by construction, case by case). */
-export function badValue(r, spec) {
+/**
+ * A value this spec must refuse. The candidates are wrong by construction;
+ * `accepts` (conc's own parseOptionValue) drops the few that are not (an odd
+ * string that happens to be "3"), so that no case starts a lab. The fuzzer
+ * tests that bad input is refused cleanly; which values are bad is the unit
+ * tests' business (test/core/options.test.ts).
+ */
+export function badValue(r, spec, accepts = () => false) {
+  for (let i = 0; i < 50; i++) {
+    const v = candidate(r, spec);
+    if (!accepts(spec, v)) return v;
+  }
+  return '';
+}
+
+function candidate(r, spec) {
   const common = ['', ' ', 'abc', '😀', '\u001b[2J', 'x\ny', oddString(r)];
   switch (spec.type) {
     case 'integer':
@@ -213,7 +227,7 @@ const GEN = {
     if (!keys.length) return null;
     const key = r.pick(keys);
     const table = { ...ctx.common, ...lab.options };
-    const fault = withValue(r, flagName(key), badValue(r, lab.options[key]));
+    const fault = withValue(r, flagName(key), badValue(r, lab.options[key], ctx.accepts));
     return ['lab', refOf(r, lab), ...noise(r, table, new Set([key]), r.int(0, 3)), ...fault, ...noise(r, table, new Set([key]), r.int(0, 2))];
   },
 
@@ -236,7 +250,7 @@ const GEN = {
     let fault;
     if (key === 'out') fault = withValue(r, '--out', r.pick(['', ' ', '/nonexistent-dir/r.json', '/proc/version/r.json', '/']));
     else if (key === 'host' && r.chance(0.3) && lab.hosts.length < 2) fault = ['--host', lab.hosts.includes('worker') ? 'process' : 'worker'];
-    else fault = withValue(r, flagName(key), badValue(r, spec));
+    else fault = withValue(r, flagName(key), badValue(r, spec, ctx.accepts));
     const table = { ...ctx.common, ...lab.options };
     return ['lab', refOf(r, lab), ...noise(r, table, new Set([key]), r.int(0, 3)), ...fault, ...noise(r, table, new Set([key]), r.int(0, 2))];
   },
@@ -282,7 +296,7 @@ const GEN = {
     const flag = flagName(key);
     const reps = [];
     for (let i = 0; i < r.int(1, 4); i++) reps.push(flag, goodValue(r, table[key]));
-    return ['lab', refOf(r, lab), ...reps, ...withValue(r, flag, badValue(r, table[key]))];
+    return ['lab', refOf(r, lab), ...reps, ...withValue(r, flag, badValue(r, table[key], ctx.accepts))];
   },
 
   /** conc lab --flag N (a flag where the lab goes: an unknown lab named "--flag"). */
@@ -316,7 +330,7 @@ const GEN = {
       case 4: {
         const keys = Object.keys(ctx.common).filter((k) => ctx.common[k].type !== 'boolean' && ctx.common[k].type !== 'string');
         const key = r.pick(keys);
-        return ['lab', 'all', ...noise(r, s, new Set(['only', 'skip', key]), r.int(0, 2)), ...withValue(r, flagName(key), badValue(r, ctx.common[key]))];
+        return ['lab', 'all', ...noise(r, s, new Set(['only', 'skip', key]), r.int(0, 2)), ...withValue(r, flagName(key), badValue(r, ctx.common[key], ctx.accepts))];
       }
       case 5:
         return ['lab', 'all', ...n, unknownFlag(r, new Set(ctx.knownFlags(s, false)))];
@@ -330,7 +344,7 @@ const GEN = {
       default: {
         // A host some lab does not support, else one that is no host at all.
         const h = ['worker', 'process'].find((x) => ctx.labs.some((l) => !l.hosts.includes(x)));
-        return ['lab', 'all', ...n, '--host', h && r.chance(0.5) ? h : badValue(r, ctx.common.host)];
+        return ['lab', 'all', ...n, '--host', h && r.chance(0.5) ? h : badValue(r, ctx.common.host, ctx.accepts)];
       }
     }
   },
@@ -359,7 +373,7 @@ const GEN = {
     switch (r.int(0, 4)) {
       case 0: {
         const key = r.pick(['alpha', 'threshold', 'format']);
-        return ['compare', ...noise(r, t, new Set([key]), r.int(0, 2)), ...files, ...withValue(r, flagName(key), badValue(r, t[key]))];
+        return ['compare', ...noise(r, t, new Set([key]), r.int(0, 2)), ...files, ...withValue(r, flagName(key), badValue(r, t[key], ctx.accepts))];
       }
       case 1:
         return ['compare', ...files, unknownFlag(r, new Set(ctx.knownFlags(t, false)))];
@@ -498,6 +512,15 @@ export async function loadContext(dir) {
   const { SUITE_FLAGS } = await dist('src/cli/commands/suite.js');
   const { COMPARE_FLAGS } = await dist('src/cli/commands/compare.js');
   const { flagsOf } = await dist('src/cli/flags.js');
+  const { parseOptionValue } = await dist('src/core/options.js');
+  const accepts = (spec, v) => {
+    try {
+      parseOptionValue('--x', spec, v);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const reg = await loadRegistry();
   const labs = reg.labs.map((e) => ({ id: e.id, slug: e.slug, hosts: [...(e.lab.hosts ?? [e.lab.host])], options: e.lab.options }));
   const fix = path.join(ROOT, 'test/fixtures/reports');
@@ -512,6 +535,7 @@ export async function loadContext(dir) {
     suite: SUITE_FLAGS,
     compare: COMPARE_FLAGS,
     knownFlags: (table, negatable) => flagsOf(table, { negatable }),
+    accepts,
     files: { report: path.join(fix, 'lab1-run1.json'), report2: path.join(fix, 'lab1-run2.json'), suite: path.join(fix, 'suite-1-2.json') },
     reports: { report: JSON.parse(reportText), reportText, suite: JSON.parse(readFileSync(path.join(fix, 'suite-1-2.json'), 'utf8')) },
   };
