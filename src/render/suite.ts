@@ -50,7 +50,7 @@ export function labLine(r: SuiteLab, st: Style): string {
   if (!tail) return head;
   const room = st.width - displayWidth(head) - 3;
   if (room >= displayWidth(tail)) return `${head} · ${r.error ? st.dim(tail) : tail}`;
-  if (room < 12) return head;
+  if (room < 16) return head;
   return `${head} · ${r.error ? st.dim(cut(tail, room)) : cut(tail, room)}`;
 }
 
