@@ -599,13 +599,13 @@ function machineBusyMs() {
   }
 }
 
-function spawnCli(args, env, bin = BIN) {
+function spawnCli(args, env, bin = BIN, cwd = ROOT) {
   const t0 = process.hrtime.bigint();
   const busy0 = machineBusyMs();
   const kids0 = childrenCpuMs();
   const self0 = process.cpuUsage();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -658,7 +658,8 @@ export const BUSY_CORES = 1;
 async function attempt(c, dir, env, bin) {
   materialize(dir, c.files);
   try {
-    return await spawnCli(c.args, env, bin);
+    // In the scratch directory: a relative path in a case (an --out a build wrongly accepts) lands there.
+    return await spawnCli(c.args, env, bin, dir);
   } finally {
     cleanup(dir, c.files);
   }
