@@ -550,12 +550,17 @@ export function generate(ctx, seed, count) {
   // Hostile files and bad values weigh more than the simple kinds.
   const weights = { 'compare-file': 4, 'lab-option-value': 3, 'lab-common-value': 2, suite: 2 };
   const bag = KINDS.flatMap((k) => Array(weights[k] ?? 1).fill(k));
+  // Every kind once first (a kind may find nothing to do for the lab it drew: it tries again), then at random.
+  const firsts = [...KINDS];
+  let tries = 0;
   while (cases.length < count) {
-    const kind = r.pick(bag);
+    const kind = firsts.length && tries < 50 * KINDS.length ? firsts[0] : r.pick(bag);
+    tries++;
     const out = GEN[kind](r, ctx);
     if (!out) continue;
     const c = Array.isArray(out) ? { args: out, files: [] } : out;
     if (c.args.some((a) => HELPISH.has(a) || a.includes('\0'))) continue;
+    if (firsts[0] === kind) firsts.shift();
     cases.push({ id: cases.length, seed, kind, args: c.args, files: c.files });
   }
   return cases;

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KINDS, LIMIT_MS, describeFailure, figures, generate, loadContext, runCases } from '../../fuzz/cases.js';
 
 const SEED = Number(process.env.CONC_FUZZ_SEED ?? 20251126);
-const CASES = Number(process.env.CONC_FUZZ_CASES ?? 200);
+const CASES = Number(process.env.CONC_FUZZ_CASES ?? 160);
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'conc-fuzz-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
