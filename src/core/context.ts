@@ -4,7 +4,7 @@
  */
 import type { AnyLab, LabContext, LabResources, MetricInput } from './lab.js';
 import type { OptionTable, OptionValues } from './options.js';
-import { REPORT_SCHEMA, statusOf, type Check, type HostKind, type Report } from './report.js';
+import { emptyReport, statusOf, type Check, type HostKind, type Report } from './report.js';
 import { toSerializedError } from './errors.js';
 import { createRng } from './rng.js';
 import { machine } from '../measure/machine.js';
@@ -33,23 +33,15 @@ type AnyContext = LabContext<OptionValues<OptionTable>>;
 export function createContext(init: ContextInit): { ctx: AnyContext; report: Report } {
   const { lab, options, common, tracker, signal } = init;
   const m = machine();
-  const report: Report = {
-    schema: REPORT_SCHEMA,
-    lab: { id: lab.id, slug: lab.slug, title: lab.title },
+  const report: Report = emptyReport({
+    lab,
     options: { ...options, quick: common.quick, repeat: common.repeat, warmup: common.warmup },
     seed: common.seed,
     host: init.host,
     machine: m,
     startedAt: new Date().toISOString(),
     durationMs: 0,
-    metrics: [],
-    tables: [],
-    charts: [],
-    checks: [],
-    outputs: {},
-    notes: [],
-    status: 'ok',
-  };
+  });
   const addCheck = (c: Check): Check => {
     report.checks.push(c);
     return c;

@@ -1,4 +1,5 @@
 /** `conc list [--json]`: the labs, and any that are broken, by name. */
+import { EXIT } from '../../core/errors.js';
 import { readFreshManifest } from '../../core/manifest.js';
 import { loadRegistry } from '../../core/registry.js';
 import { plainTable } from '../../render/plain-table.js';
@@ -32,5 +33,5 @@ export async function listCommand(opts: { json?: boolean; color?: boolean }): Pr
     process.stdout.write(`${rows.length} labs\n${plainTable(headers, body, [true])}\n`);
   }
   for (const b of broken) process.stderr.write(`conc: lab ${b.id ?? '?'} (${b.slug}) is broken: ${b.problem}\n`);
-  return broken.length > 0 && rows.length === 0 ? 1 : 0;
+  return broken.length > 0 && rows.length === 0 ? EXIT.failed : EXIT.ok;
 }
