@@ -116,14 +116,26 @@ export function createContext(init: ContextInit): { ctx: AnyContext; report: Rep
 export async function runLabHere(init: ContextInit): Promise<Report> {
   const { ctx, report } = createContext(init);
   const t0 = process.hrtime.bigint();
-  // On --timeout or Ctrl-C, clean up at once rather than when run() notices:
-  // run() may be waiting on a third-party pool that ignores the signal, and
-  // the host kills this thread or process after a short grace. Whatever run()
-  // was waiting on then rejects, and run() settles.
-  const onAbort = (): void => void init.tracker.cleanup();
-  init.signal.addEventListener('abort', onAbort, { once: true });
+  // On --timeout or Ctrl-C, clean up at once and report what was measured so
+  // far, rather than wait for run() to notice: run() may be waiting on a
+  // third-party pool that ignores the signal, or going on with work that
+  // never looks at it, and the host kills this thread or process after a
+  // short grace. Whatever run() was waiting on rejects once its workers are
+  // gone; what it does after that is no longer reported.
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      void init.tracker.cleanup();
+      reject(init.signal.reason ?? new Error('aborted'));
+    };
+  });
+  aborted.catch(() => {});
+  if (init.signal.aborted) onAbort();
+  else init.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    await (init.fatal ? Promise.race([init.lab.run(ctx), init.fatal]) : init.lab.run(ctx));
+    const run = init.lab.run(ctx);
+    run.catch(() => {}); // it may settle after the report has gone
+    await Promise.race([run, aborted, ...(init.fatal ? [init.fatal] : [])]);
     report.status = statusOf(report.checks);
   } catch (e) {
     report.error = toSerializedError(e);
