@@ -1,18 +1,18 @@
 /**
- * Fuzzing as a test: a fixed number of seeded bad command lines (fuzz/cases.js:
+ * Fuzzing as a test: a fixed number of seeded bad command lines (test/fuzz/cases.js:
  * wrong types, huge and negative numbers, empty values, Unicode and control
  * characters, repeated flags, unknown labs and commands, and compare with
  * hostile files: truncated, deeply nested, wrong types, huge sample arrays,
  * FIFOs and devices) against the real bin/conc.js. Each must exit 2 with one
  * line on stderr, nothing on stdout, no stack trace, within 2 s (a case slow
  * only because others loaded the machine is run again alone; see
- * fuzz/cases.js). More cases: npm run fuzz -- --runs 500.
+ * test/fuzz/cases.js). More cases: npm run fuzz -- --runs 500.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KINDS, LIMIT_MS, describeFailure, figures, generate, loadContext, runCases } from '../../fuzz/cases.js';
+import { KINDS, LIMIT_MS, describeFailure, figures, generate, loadContext, runCases } from '../fuzz/cases.js';
 
 const SEED = Number(process.env.CONC_FUZZ_SEED ?? 20251126);
 const CASES = Number(process.env.CONC_FUZZ_CASES ?? 160);

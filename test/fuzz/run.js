@@ -2,7 +2,7 @@
 /**
  * npm run fuzz -- [--runs N] [--seed S] [--jobs J] [--verbose] [--bin FILE]
  *
- * Runs N bad command lines (fuzz/cases.js) against bin/conc.js, J at a time,
+ * Runs N bad command lines (test/fuzz/cases.js) against bin/conc.js, J at a time,
  * and prints the figures: cases, failures (with the command line to repeat
  * each), time per case. Exit 1 when a case failed. The seed is printed, so a
  * run can be repeated exactly. --bin runs the cases against another build's

@@ -3,7 +3,7 @@
  * each one against the real bin/conc.js: it must exit 2 with exactly one
  * line on stderr ("conc: ..."), nothing on stdout, no stack trace, within
  * 2 s. Used by test/cli/fuzz.test.ts (a bounded number of cases) and by
- * `npm run fuzz -- --runs N` (fuzz/run.js).
+ * `npm run fuzz -- --runs N` (test/fuzz/run.js).
  *
  * Every case carries at least one fault that conc must refuse before it
  * starts a lab (a bad value, an unknown flag, lab or command, a hostile
@@ -20,7 +20,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(ROOT, 'bin/conc.js');
 const dist = (p) => import(path.join(ROOT, 'dist', p));
 
