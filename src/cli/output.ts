@@ -6,7 +6,10 @@
 import { UsageError } from '../core/errors.js';
 import type { Flag, FlagTable } from './flags.js';
 
-export type Format = 'text' | 'md' | 'json';
+/** junit and csv are for reports (a lab's or a suite's); compare prints text, md or json. */
+export type Format = 'text' | 'md' | 'json' | 'junit' | 'csv';
+const REPORT_FORMATS = ['text', 'md', 'json', 'junit', 'csv'] as const;
+const COMPARE_FORMATS = ['text', 'md', 'json'] as const;
 
 /** How the output goes: what the CLI does with a report, beside the run settings. */
 export interface OutputOptions {
@@ -16,11 +19,16 @@ export interface OutputOptions {
   verbose: boolean;
 }
 
-/** The output flags, for a command whose JSON document is `schema`. */
-export function outputFlags(schema: string) {
+/** The output flags, for a command whose JSON document is `schema`; `reports` adds --format junit and csv. */
+export function outputFlags(schema: string, kind: 'reports' | 'compare' = 'reports') {
   return {
     json: { type: 'boolean', default: false, help: `print one JSON document (${schema}) on stdout and nothing else` },
-    format: { type: 'choice', default: 'text', choices: ['text', 'md', 'json'], help: 'output format' },
+    format: {
+      type: 'choice',
+      default: 'text',
+      choices: kind === 'reports' ? REPORT_FORMATS : COMPARE_FORMATS,
+      help: kind === 'reports' ? 'output format: junit has a test case per check, csv a row per sample' : 'output format',
+    },
     color: { type: 'boolean', default: true, negate: true, help: 'no colour and no spinner (also: NO_COLOR, or stdout not a TTY)' },
     verbose: { type: 'boolean', default: false, help: 'show stack traces of errors' },
   } as const satisfies FlagTable;

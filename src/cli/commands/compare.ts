@@ -10,7 +10,7 @@ import { outputFlags, parseOutput } from '../output.js';
 import { acceptedBy, formatRows, helpRows, helpWidthOf, parseFlags, prose, registerFlags, type FlagTable } from '../flags.js';
 import { newCommand, parseWith } from '../parse.js';
 
-const OUTPUT = outputFlags(COMPARE_SCHEMA);
+const OUTPUT = outputFlags(COMPARE_SCHEMA, 'compare');
 
 export const COMPARE_FLAGS = {
   alpha: { type: 'number', default: 0.05, min: 0.0001, max: 0.5, metavar: 'p', help: 'significance level' },

@@ -80,6 +80,12 @@ export async function labCommand(ref: string, args: string[]): Promise<number> {
   else if (common.format === 'md') {
     const { renderMarkdown } = await import('../../render/markdown.js');
     process.stdout.write(renderMarkdown(report));
+  } else if (common.format === 'junit') {
+    const { renderJunit } = await import('../../render/junit.js');
+    process.stdout.write(renderJunit([report], `conc lab ${entry.id}`));
+  } else if (common.format === 'csv') {
+    const { renderCsv } = await import('../../render/csv.js');
+    process.stdout.write(renderCsv([report]));
   } else {
     const { renderText } = await import('../../render/text.js');
     process.stdout.write(renderText(report, style, { chapter: entry.lab.chapter, verbose: common.verbose }));

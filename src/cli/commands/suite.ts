@@ -127,6 +127,8 @@ export async function suiteCommand(args: string[]): Promise<number> {
   const json = JSON.stringify(suite, null, 2) + '\n';
   if (common.format === 'json') process.stdout.write(json);
   else if (common.format === 'md') process.stdout.write(renderSuiteMarkdown(suite));
+  else if (common.format === 'junit') process.stdout.write((await import('../../render/junit.js')).renderJunit(suite.reports, 'conc lab all'));
+  else if (common.format === 'csv') process.stdout.write((await import('../../render/csv.js')).renderCsv(suite.reports));
   else process.stdout.write(renderSuiteText(suite, style));
   if (outPath) writeAtomic(outPath, json);
   return exitCodeOf(suite.status);
