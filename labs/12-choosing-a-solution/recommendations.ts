@@ -109,7 +109,7 @@ export function recommendations(ctx: LabContext<unknown>, results: readonly Work
       `Other processes used ${loads.map((w) => `${(w.others as number).toFixed(1)} (${w.workload})`).join(', ')} cores ` +
         `of this machine's ${ctx.machine.effectiveCores} while the workloads were timed` +
         (busy.length
-          ? `. Where they used ${BUSY_MACHINE_CORES} or more (${busy.map((w) => w.workload).join(', ')}), a pool's parallel work ` +
+          ? `. Where they used ${BUSY_MACHINE_CORES} or more (${busy.length === loads.length ? 'every workload' : busy.map((w) => w.workload).join(', ')}), a pool's parallel work ` +
             "may have waited for cores they held: its figures are this machine as it was, busy."
           : '.') +
         (busy.length && autogroupOn()
