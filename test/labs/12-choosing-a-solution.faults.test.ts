@@ -177,6 +177,8 @@ describe('lab 12 recommend checks fail when the recommendation does not follow f
     });
     const c = checkNamed(r, /^recommend shared-state$/);
     expect(c, c.detail).toMatchObject({ ok: false, skipped: false });
-    expect(c.detail).toMatch(/^says processes, but 1 thread beats processes \(median\)$/);
+    // The swapped winner cited is the process pool; the model named is it, or on a tie with the
+    // thread pool the simpler threads.
+    expect(c.detail).toMatch(/^says (processes|threads), but 1 thread beats processes \(median\)$/);
   });
 });
