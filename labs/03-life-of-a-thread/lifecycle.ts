@@ -1,15 +1,21 @@
 /**
- * The lifecycles: each scenario starts one worker (or, for unref, a child
- * process holding one), records every event as it arrives with the time on the
- * shared clock and the thread id, and keeps the error and exit code.
+ * The mechanics of the lifecycles: each scenario starts one worker (or, for
+ * unref, a child process holding one), records every event as it arrives with
+ * the time on the shared clock and the thread id, and keeps the error and exit
+ * code. Pure pieces (the order, the stack frame, the timeline) are here too.
  */
 import type { ResourceLimits } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
 import type { TimelineChart } from '../../src/core/report.js';
-import { epochNow, type LifecycleData, type UnrefReport, type WorkerMsg } from './messages.js';
+import { epochNow, type LifecycleData, type ParentMsg, type UnrefReport, type WorkerMsg } from './messages.js';
 
 export const WORKER_URL = new URL('./lifecycle.worker.js', import.meta.url);
-const UNREF_CHILD_URL = new URL('./unref.child.js', import.meta.url);
+export const UNREF_CHILD_URL = new URL('./unref.child.js', import.meta.url);
+/** The bound on any one worker or child of this lab: far above what each should take. */
+export const WAIT_MS = 30_000;
+
+/** A time, short, for a check's line (which must fit 80 columns): 119 ms, 1.2 s. */
+export const shortMs = (ms: number): string => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 export interface LifeEvent {
   lane: string;
@@ -44,12 +50,17 @@ const STARTED = ['created', 'online', 'first message'];
 /** The four in-process scenarios; `lifetimeMs` is how long the terminated worker would otherwise spin. */
 export function scenarios(lifetimeMs: number): Scenario[] {
   return [
-    { lane: 'normal', data: { mode: 'normal', workMs: 20 }, legal: [...STARTED, 'last message', 'exit'] },
-    { lane: 'throws', data: { mode: 'throw', workMs: 20 }, legal: [...STARTED, 'error', 'exit'] },
-    { lane: 'terminated', data: { mode: 'busy', workMs: lifetimeMs }, terminateAfterMs: 30, legal: [...STARTED, 'terminate()', 'exit'] },
+    { lane: 'normal', data: { mode: 'normal', workMs: 20, go: true }, legal: [...STARTED, 'last message', 'exit'] },
+    { lane: 'throws', data: { mode: 'throw', workMs: 20, go: true }, legal: [...STARTED, 'error', 'exit'] },
+    {
+      lane: 'terminated',
+      data: { mode: 'busy', workMs: lifetimeMs, go: true },
+      terminateAfterMs: 30,
+      legal: [...STARTED, 'terminate()', 'exit'],
+    },
     {
       lane: 'out of memory',
-      data: { mode: 'oom', workMs: 0 },
+      data: { mode: 'oom', workMs: 0, go: true },
       // A young generation this small too, so the heap fills in well under a second.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
       legal: [...STARTED, 'error', 'exit'],
@@ -57,13 +68,18 @@ export function scenarios(lifetimeMs: number): Scenario[] {
   ];
 }
 
-export async function runWorkerLifecycle(ctx: LabContext<unknown>, s: Scenario, timeoutMs: number): Promise<Lifecycle> {
+export async function runWorkerLifecycle(
+  ctx: LabContext<unknown>,
+  s: Scenario,
+  timeoutMs: number,
+  worker: URL = WORKER_URL,
+): Promise<Lifecycle> {
   const life: Lifecycle = { lane: s.lane, events: [], legal: s.legal, exitCode: null };
   const rec = (event: string, threadId: number | null, detail?: string): void => {
     life.events.push({ lane: s.lane, event, at: epochNow(), threadId, ...(detail ? { detail } : {}) });
   };
   const createdAt = epochNow();
-  const w = ctx.worker(WORKER_URL, { workerData: s.data, ...(s.resourceLimits ? { resourceLimits: s.resourceLimits } : {}) });
+  const w = ctx.worker(worker, { workerData: s.data, ...(s.resourceLimits ? { resourceLimits: s.resourceLimits } : {}) });
   // threadId is known as soon as the constructor returns, and reads -1 once the thread is gone.
   const tid = w.threadId;
   life.events.push({ lane: s.lane, event: 'created', at: createdAt, threadId: tid });
@@ -72,6 +88,8 @@ export async function runWorkerLifecycle(ctx: LabContext<unknown>, s: Scenario, 
   w.on('message', (m: WorkerMsg) => {
     if (m.type === 'hello') {
       rec('first message', m.threadId, `threadId inside the worker: ${m.threadId}`);
+      // The worker waits for this before it works, throws or fails: its later events follow the hello here.
+      if (s.data.go) w.postMessage({ type: 'go' } satisfies ParentMsg);
       if (s.terminateAfterMs !== undefined)
         killTimer = setTimeout(() => {
           rec('terminate()', tid);
@@ -104,11 +122,12 @@ export async function runUnrefChild(
   unref: boolean,
   lifetimeMs: number,
   timeoutMs: number,
+  childUrl: URL = UNREF_CHILD_URL,
 ): Promise<Lifecycle> {
   const legal = ['fork()', ...STARTED, ...(unref ? ['unref()'] : []), 'process exit'];
   const life: Lifecycle = { lane, events: [], legal, exitCode: null };
   life.events.push({ lane, event: 'fork()', at: epochNow(), threadId: null });
-  const child = ctx.fork(UNREF_CHILD_URL, [unref ? 'unref' : 'ref', String(lifetimeMs)]);
+  const child = ctx.fork(childUrl, [unref ? 'unref' : 'ref', String(lifetimeMs)]);
   child.on('message', (m: UnrefReport) => {
     for (const e of m.events) life.events.push({ lane, ...e, detail: e.detail ?? `in child pid ${m.pid}` });
   });
@@ -126,14 +145,22 @@ export function find(life: Lifecycle, event: string): LifeEvent | undefined {
   return life.events.find((e) => e.event === event);
 }
 
-/** Is the arrival order exactly the legal one? Returns the problem, or null. */
+/**
+ * Is the arrival order exactly the legal one? Returns the first problem, short
+ * (it is a check's detail), or null.
+ */
 export function orderProblem(life: Lifecycle): string | null {
   const seen = life.events.map((e) => e.event);
-  if (seen.join(' < ') !== life.legal.join(' < ')) return `${life.lane}: saw ${seen.join(' < ')}; legal is ${life.legal.join(' < ')}`;
+  for (let i = 0; i < Math.max(seen.length, life.legal.length); i++) {
+    const [got, due] = [seen[i], life.legal[i]];
+    if (got === due) continue;
+    if (got === undefined) return `${life.lane}: no ${due}`;
+    return due === undefined ? `${life.lane}: ${got} after the end` : `${life.lane}: ${got}, not ${due}`;
+  }
   for (let i = 1; i < life.events.length; i++) {
     const a = life.events[i - 1] as LifeEvent;
     const b = life.events[i] as LifeEvent;
-    if (b.at < a.at) return `${life.lane}: ${b.event} stamped ${(a.at - b.at).toFixed(2)} ms before ${a.event}`;
+    if (b.at < a.at) return `${life.lane}: ${b.event} stamped early`;
   }
   return null;
 }
@@ -142,6 +169,11 @@ export function orderProblem(life: Lifecycle): string | null {
 export function frameNaming(stack: string, file: string): string | null {
   const line = stack.split('\n').find((l) => l.includes(file));
   return line ? line.trim().replace(/\(?file:\/\/\S*\//, '(') : null;
+}
+
+/** Where in the file the frame points: "lifecycle.worker.js:23:11". */
+export function frameLocation(frame: string): string {
+  return /([^\s(/]+:\d+:\d+)\)?$/.exec(frame)?.[1] ?? frame;
 }
 
 const STATE_OF: Record<string, string> = {

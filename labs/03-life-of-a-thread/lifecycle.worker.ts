@@ -1,10 +1,11 @@
 /**
  * One worker thread, whose ending the lab chooses (workerData.mode): it says
- * hello first, so the parent sees a "first message" in every lifecycle, then
- * ends normally, throws, spins until terminated, runs out of heap, or idles.
+ * hello first, so the parent sees a "first message" in every lifecycle (and,
+ * with workerData.go, waits for the parent's go), then ends normally, throws,
+ * spins until terminated, runs out of heap, or idles.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { epochNow, THROWN_MESSAGE, type LifecycleData, type WorkerMsg } from './messages.js';
+import { epochNow, THROWN_MESSAGE, type LifecycleData, type ParentMsg, type WorkerMsg } from './messages.js';
 
 const data = workerData as LifecycleData;
 const port = parentPort;
@@ -30,29 +31,33 @@ function hoard(): never {
   for (;;) chunks.push(new Array<number>(1024).fill(chunks.length));
 }
 
-send({ type: 'hello', threadId, at: epochNow() });
-
-switch (data.mode) {
-  case 'normal':
-    spin(data.workMs);
-    send({ type: 'done', threadId, at: epochNow() });
-    break; // nothing left on this thread's event loop: it exits with code 0
-  case 'throw':
-    // From a timer callback, as a real bug would: an uncaught exception, not a failed module load.
-    setTimeout(() => {
+function live(): void {
+  switch (data.mode) {
+    case 'normal':
       spin(data.workMs);
-      failOnPurpose();
-    }, 0);
-    break;
-  case 'busy':
-    // A synchronous loop: terminate() must stop JavaScript that never yields.
-    spin(data.workMs);
-    send({ type: 'done', threadId, at: epochNow() });
-    break;
-  case 'oom':
-    hoard();
-    break;
-  case 'idle':
-    setTimeout(() => send({ type: 'done', threadId, at: epochNow() }), data.workMs);
-    break;
+      send({ type: 'done', threadId, at: epochNow() });
+      break; // nothing left on this thread's event loop: it exits with code 0
+    case 'throw':
+      // From a timer callback, as a real bug would: an uncaught exception, not a failed module load.
+      setTimeout(() => {
+        spin(data.workMs);
+        failOnPurpose();
+      }, 0);
+      break;
+    case 'busy':
+      // A synchronous loop: terminate() must stop JavaScript that never yields.
+      spin(data.workMs);
+      send({ type: 'done', threadId, at: epochNow() });
+      break;
+    case 'oom':
+      hoard();
+      break;
+    case 'idle':
+      setTimeout(() => send({ type: 'done', threadId, at: epochNow() }), data.workMs);
+      break;
+  }
 }
+
+send({ type: 'hello', threadId, at: epochNow() });
+if (data.go) port.once('message', (_go: ParentMsg) => live());
+else live();

@@ -24,6 +24,18 @@ export type WorkerMode =
 export interface LifecycleData {
   mode: WorkerMode;
   workMs: number;
+  /**
+   * Wait for the parent's go (ParentMsg) after the hello. The lifecycle lanes
+   * do: a worker's 'error' reaches the parent by another port than its
+   * messages, and Node does not order the two, so without the go a worker that
+   * throws soon after its hello may be heard to fail before it said hello.
+   */
+  go?: boolean;
+}
+
+/** The parent's answer to a hello, for a worker started with go: true. */
+export interface ParentMsg {
+  type: 'go';
 }
 
 export type WorkerMsg =
@@ -49,21 +61,35 @@ export interface UnrefReport {
   events: ChildEvent[];
 }
 
-/** pool.child: argv [tasks, pbkdf2 iterations]; env UV_THREADPOOL_SIZE. */
-export interface PoolReport {
-  type: 'pool-report';
+/**
+ * gate.child: argv [FIFO path prefix, tasks k, hold ms]; env UV_THREADPOOL_SIZE.
+ * It queues k fs.open calls on the FIFOs <prefix>0 .. <prefix>(k-1), each of
+ * which holds a pool thread until the gate opens that FIFO's other end.
+ */
+export interface GateReport {
+  type: 'gate-report';
   /** UV_THREADPOOL_SIZE as the child saw it. */
   poolSize: number;
-  /** One call alone on a started pool, ms. */
-  singleMs: number;
-  /** Completion time of each of the k concurrent calls, ms after they were all queued, in call order. */
+  /** Completion time of each call, ms after all were queued, in call order. */
   completions: number[];
-  /** CPU time other processes used while the calls ran (from /proc/stat), ms; null without /proc. */
-  othersCpuMs: number | null;
-  /** CPU time this process (its pool threads) used while the calls ran, ms. */
-  ownCpuMs: number;
-  /** CPUs that /proc/stat counts. */
-  cpus: number;
+  /** Calls the gate found blocked in the pool and released, at each opening, in order. */
+  released: number[];
+  /** Openings at which the pool's threads had not all settled within the bound. */
+  unsettled: number;
+  /** Cores' worth of CPU other processes used meanwhile (/proc/stat less this process); null without /proc. */
+  othersCores: number | null;
+}
+
+/** cpu.child: argv [tasks k, pbkdf2 iterations]; env UV_THREADPOOL_SIZE. */
+export interface CpuReport {
+  type: 'cpu-report';
+  poolSize: number;
+  /** One call alone on a started pool, ms (the faster of two). */
+  singleMs: number;
+  /** Completion time of each of the k concurrent calls, ms after they were all queued. */
+  completions: number[];
+  /** Cores' worth of CPU other processes used meanwhile; null without /proc. */
+  othersCores: number | null;
 }
 
 /** hello.child: says hello over IPC as soon as it runs, then leaves. */

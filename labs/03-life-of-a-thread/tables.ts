@@ -2,7 +2,9 @@
 import type { Column, RangeCell, Table } from '../../src/core/report.js';
 import { max, median, min } from '../../src/measure/stats.js';
 import { find, frameNaming, type Lifecycle } from './lifecycle.js';
-import { BUSY_SHARE, isQuiet, sharePct, type PoolRow } from './pool.js';
+import type { CpuReport } from './messages.js';
+import type { PoolRow } from './pool.js';
+import { expectedWaves, sizesText, WAVE_GAP, type GateRound } from './waves.js';
 import type { StartupSamples } from './startup.js';
 import type { ThreadStep } from './threads.js';
 
@@ -10,9 +12,9 @@ type TableInput = Omit<Table, 'highlight'>;
 
 const col = (key: string, label: string, unit?: string): Column => (unit ? { key, label, unit } : { key, label });
 
-export function eventTable(lives: readonly Lifecycle[], t0: number): TableInput {
+export function eventTable(lives: readonly Lifecycle[], t0: number, workerFile: string): TableInput {
   return {
-    title: 'Lifecycle events (ms since the first worker was created; thread ids are per process)',
+    title: 'Lifecycle events (ms since the first worker was created; ids per process)',
     columns: [
       col('lane', 'worker'),
       col('event', 'event'),
@@ -24,7 +26,7 @@ export function eventTable(lives: readonly Lifecycle[], t0: number): TableInput 
     rows: lives.flatMap((l) =>
       l.events.map((e) => {
         // The error row also shows the frame of the stack that names the worker file, when there is one.
-        const frame = e.event === 'error' && l.error ? frameNaming(l.error.stack, 'lifecycle.worker.js') : null;
+        const frame = e.event === 'error' && l.error ? frameNaming(l.error.stack, workerFile) : null;
         return {
           lane: l.lane,
           event: e.event,
@@ -47,7 +49,7 @@ export interface UnrefRow {
 
 export function unrefTable(lifetimeMs: number, rows: readonly UnrefRow[]): TableInput {
   return {
-    title: 'Does a worker keep its process alive? (a child starts one idle worker, then has nothing else to do)',
+    title: 'Does a worker keep its process alive? (a child starts one idle worker)',
     columns: [
       col('w', 'worker'),
       col('life', 'worker would live', 'ms'),
@@ -56,6 +58,10 @@ export function unrefTable(lifetimeMs: number, rows: readonly UnrefRow[]): Table
       col('code', 'exit code'),
     ],
     rows: rows.map((r) => ({ w: r.name, life: lifetimeMs, created: r.afterCreated, hello: r.afterHello, code: r.life.exitCode })),
+    note:
+      "Each child has nothing to do but its worker, which sets its life's timer as it says hello. Checked: " +
+      `from the hello, the unref()'d child exits in less than half the worker's life (${lifetimeMs / 2} ms), ` +
+      'and the control, the same child without unref(), lives longer than that; both exit with code 0.',
   };
 }
 
@@ -71,38 +77,69 @@ export function threadTable(steps: readonly ThreadStep[], k: number): TableInput
   };
 }
 
-export function poolTable(rows: readonly PoolRow[], tasks: number, iterations: number, callMs: number, cores: number): TableInput {
+const holdsOf = (r: GateRound, holdMs: number): number => r.doneMs / holdMs;
+const cores2 = (x: number | null): string => (x === null ? '?' : x.toFixed(2));
+
+export function gateTable(rows: readonly PoolRow[], tasks: number, holdMs: number, cores: number): TableInput {
   return {
-    title: `libuv thread pool: ${tasks} pbkdf2 calls at once (${iterations} iterations, ~${callMs} ms each), ${cores} cores`,
+    title: `libuv pool: ${tasks} calls that each hold a pool thread, ${cores} cores`,
     columns: [
       col('n', 'pool size'),
-      col('single', 'one call', 'ms'),
       col('expected', 'ceil(k/n)'),
       col('waves', 'waves seen'),
-      col('others', "others' CPU"),
-      col('tol', 'tolerance'),
       col('sizes', 'wave sizes'),
+      col('atOnce', 'held at once'),
       col('done', 'all done', 'ms'),
-      col('ratio', 'all done / call', 'x'),
-      col('model', 'model', 'x'),
+      col('holds', 'all done / hold', 'x'),
+      col('others', "others' load"),
     ],
     rows: rows.map((r) => ({
       n: r.poolSize,
-      single: median(r.runs.map((x) => x.singleMs)),
-      expected: r.expected,
-      waves: r.runs.map((x) => `${x.waves.length}${isQuiet(x) ? '' : '*'}`).join(', '),
-      others: r.runs.map(sharePct).join(', '),
-      tol: r.tolerance ? `±${r.tolerance}` : 'exact',
-      sizes: r.runs[0]?.waves.join('+') ?? '',
-      done: median(r.runs.map((x) => x.doneMs)),
-      ratio: median(r.runs.map((x) => x.doneMs / x.singleMs)),
-      model: r.expected * Math.max(1, Math.min(r.poolSize, tasks) / cores),
+      expected: expectedWaves(tasks, r.poolSize).length,
+      waves: r.rounds.map((x) => x.waves.length).join(', '),
+      sizes: r.rounds[0] ? sizesText(r.rounds[0].waves) : '',
+      atOnce: r.rounds.map((x) => x.atOnce).join(', '),
+      done: median(r.rounds.map((x) => x.doneMs)),
+      holds: median(r.rounds.map((x) => holdsOf(x, holdMs))),
+      others: r.rounds.map((x) => cores2(x.othersCores)).join(', '),
     })),
     note:
-      `waves seen: one count per round (* = other processes used >= ${BUSY_SHARE * 100}% of the CPU meanwhile: not checked); ` +
-      "others' CPU from " +
-      '/proc/stat; wave sizes: the first round. model = ceil(k/n) x max(1, min(n, k)/cores) calls: ' +
-      "with more pool threads than cores a wave's calls share the cores, so a wave lasts about n/cores calls (shown, not checked).",
+      `Each call is an fs.open() of a FIFO for reading: it holds its pool thread, asleep, until the other end ` +
+      `is opened. Every ${holdMs} ms the child's gate opens the FIFO of every call that holds a thread (once ` +
+      `none of the pool's threads is runnable), so the calls complete in waves ${holdMs} ms apart, one per ` +
+      `opening, whatever the cores. waves seen: one count per round, from the completion times (a gap over ` +
+      `${WAVE_GAP * holdMs} ms starts a wave); wave sizes: the first round; held at once: the most calls the gate ` +
+      `found holding threads at one opening, per round; others' load: cores' worth of CPU that other ` +
+      `processes used meanwhile (/proc/stat), which these waves do not depend on.`,
+  };
+}
+
+export function cpuTable(reports: readonly CpuReport[], tasks: number, iterations: number, callMs: number, cores: number): TableInput {
+  return {
+    title: `The same pool with CPU work: ${tasks} pbkdf2 calls of ~${callMs} ms, ${cores} cores`,
+    columns: [
+      col('n', 'pool size'),
+      col('single', 'one call', 'ms'),
+      col('done', 'all done', 'ms'),
+      col('ratio', 'all done / call', 'x'),
+      col('model', 'model', 'x'),
+      col('others', "others' load"),
+    ],
+    rows: reports.map((r) => {
+      const done = Math.max(...r.completions);
+      return {
+        n: r.poolSize,
+        single: r.singleMs,
+        done,
+        ratio: done / r.singleMs,
+        model: Math.ceil(tasks / r.poolSize) * Math.max(1, Math.min(r.poolSize, tasks) / cores),
+        others: cores2(r.othersCores),
+      };
+    }),
+    note:
+      `Shown, not checked (${iterations} iterations a call). A pool thread that computes needs a core: ` +
+      `model = ceil(k/n) x max(1, min(n, k)/cores) calls' time, so a pool bigger than the cores finishes ` +
+      `no sooner, and its waves blur into each other. Other processes' load slows these calls too.`,
   };
 }
 

@@ -31,6 +31,8 @@ export interface DinnerConfig {
   reach: [number, number];
   /** Run time limit: past it the run is stopped and counts as unfinished. */
   limitMs: number;
+  /** Stress: the rendezvous between the forks on the first meal (table.ts), ms; 0 for none. */
+  rendezvousMs: number;
 }
 
 export interface Deadlock {
@@ -44,6 +46,8 @@ export interface Deadlock {
 
 export interface Dinner {
   strategy: Strategy;
+  /** Run on the stressed table (think 0, eat 0, the rendezvous). */
+  stressed: boolean;
   replies: DineReply[];
   /** Meals counted in shared memory, per philosopher. */
   meals: number[];
@@ -65,12 +69,20 @@ export interface Dinner {
 /** Philosopher threads, started once and reused by every strategy. */
 export class Pool {
   private workers: Worker[] = [];
-  constructor(private readonly ctx: LabContext<unknown>) {}
+  constructor(
+    private readonly ctx: LabContext<unknown>,
+    private readonly url: URL = new URL('./philosopher.worker.js', import.meta.url),
+  ) {}
 
   get(n: number): Worker[] {
-    const url = new URL('./philosopher.worker.js', import.meta.url);
-    while (this.workers.length < n) this.workers.push(this.ctx.worker(url));
+    while (this.workers.length < n) this.workers.push(this.ctx.worker(this.url));
     return this.workers.slice(0, n);
+  }
+
+  async close(): Promise<void> {
+    const ws = this.workers;
+    this.workers = [];
+    await Promise.all(ws.map((w) => w.terminate()));
   }
 
   /** A worker that ignored the stop flag is gone; later dinners get a fresh one. */
@@ -87,12 +99,16 @@ function snapshot(s: DiningTable): Snapshot {
   };
 }
 
+/** The watchdog's verdict on a snapshot: a cycle in the wait-for graph, or null. */
+export type Detector = (s: Snapshot) => CycleStep[] | null;
+
 export async function dine(
   ctx: LabContext<unknown>,
   pool: Pool,
   strategy: Strategy,
   cfg: DinnerConfig,
   onDeadlock: (d: Deadlock) => void,
+  detect: Detector = findCycle,
 ): Promise<Dinner> {
   const { n, meals } = cfg;
   const s = DiningTable.create(n, logCapacity(n, meals));
@@ -119,7 +135,7 @@ export async function dine(
     w.on('message', onMessage);
     w.once('exit', onExit[i] as (code: number) => void);
   });
-  const done: Dinner = { strategy, replies: [], meals: [], entries: [], overflow: 0, wallMs: 0, terminated: 0, maxSeated: 0, retries: 0 };
+  const done: Dinner = { strategy, stressed: cfg.rendezvousMs > 0, replies: [], meals: [], entries: [], overflow: 0, wallMs: 0, terminated: 0, maxSeated: 0, retries: 0 };
   try {
     workers.forEach((w, i) => {
       const req: DineRequest = {
@@ -135,6 +151,7 @@ export async function dine(
         backoffSeed: ctx.rng.derive(`backoff:${i}`),
         buffer: s.buffer,
         capacity: s.capacity,
+        rendezvousMs: cfg.rendezvousMs,
       };
       w.postMessage(req);
     });
@@ -163,7 +180,7 @@ export async function dine(
         movedAt = now;
         cycle = null;
       } else if (now - movedAt >= QUIET_MS) {
-        const found = findCycle(snapshot(s));
+        const found = detect(snapshot(s));
         if (!sameCycle(found, cycle)) {
           cycle = found;
           cycleSince = now;
@@ -179,7 +196,7 @@ export async function dine(
       }
       if (now - shownAt >= 100) {
         shownAt = now;
-        ctx.progress(`dining: ${strategy}, ${sumMeals(s)} of ${n * meals} meals`, Math.min(1, sumMeals(s) / (n * meals)));
+        ctx.progress(`dining${done.stressed ? ' under stress' : ''}: ${strategy}, ${sumMeals(s)} of ${n * meals} meals`, Math.min(1, sumMeals(s) / (n * meals)));
       }
     }
 

@@ -1,19 +1,17 @@
 /**
  * Lab 4: synchronization between threads. First a race on one shared counter
- * (plain ++, atomic load then store, Atomics.add, a Mutex), then the dining philosophers:
- * each a worker thread, forks in shared memory, five strategies, a watchdog
- * that finds deadlocks in the wait-for graph and ends them cleanly, and checks
- * replayed from a shared event log.
+ * (plain ++, atomic load then store, Atomics.add, a Mutex), then the dining
+ * philosophers: each a worker thread, forks in shared memory, five
+ * strategies, as set and on a stressed table where naive deadlocks by force,
+ * a watchdog that finds deadlocks in the wait-for graph and ends them
+ * cleanly, and checks replayed from a shared event log.
  */
 import { defineLab } from '../../src/core/lab.js';
-import { createRng } from '../../src/core/rng.js';
-import { Pool, dine, type Dinner, type DinnerConfig } from './dining.js';
-import { shortCycle } from './deadlock.js';
-import { STRATEGIES, type Strategy } from './messages.js';
-import { runRace } from './race.js';
-import { checkDining, showDining } from './show-dining.js';
+import { diningPhilosophers } from './dining-philosophers.js';
+import { STRATEGIES } from './messages.js';
+import { counterRace } from './race.js';
+import { plannedMs } from './schedule.js';
 import { showPrimitives } from './show-primitives.js';
-import { showRace } from './show-race.js';
 
 export default defineLab({
   id: 4,
@@ -40,62 +38,25 @@ export default defineLab({
     workers: { type: 'integer', default: 4, min: 2, max: 64, help: 'threads in the counter race' },
     increments: { type: 'integer', default: 1_000_000, min: 1000, max: 100_000_000, help: 'increments per race thread' },
   },
-  quick: { meals: 20 },
+  quick: { meals: 20, increments: 500_000 },
   repeat: { default: 5, quick: 3 },
   warmup: { default: 1, quick: 1 },
   timeout: 120,
   async run(ctx) {
     const o = ctx.options;
-
     // 1. The race: why synchronization at all.
-    const race = await runRace(ctx, o.workers, o.increments, ctx.repeat, ctx.warmup);
-    const { lostPct } = showRace(ctx, race);
-
-    // 2. The dinner: what synchronization can cost.
-    const n = o.philosophers;
-    const cfg: DinnerConfig = {
-      n,
-      meals: o.meals,
-      think: o.think,
-      eat: o.eat,
-      reach: o.reach,
-      // A bound no deadlock-free strategy should get near: every meal eaten
-      // one at a time, each after the longest think, twice over, plus slack
-      // for starting threads on a busy machine.
-      limitMs: 5_000 + 2 * o.meals * (n * (o.eat[1] + o.reach[1]) + o.think[1]),
-    };
-    const strategies: readonly Strategy[] = o.strategy === 'all' ? STRATEGIES : [o.strategy];
-    const pool = new Pool(ctx);
-    const dinners: Dinner[] = [];
-    for (const strategy of strategies) {
-      dinners.push(
-        await dine(ctx, pool, strategy, cfg, (d) =>
-          ctx.progress(`deadlock in ${strategy}: ${shortCycle(d.cycle)}; stopping the table`),
-        ),
-      );
-    }
-    const shown = showDining(ctx, dinners, cfg);
-    checkDining(ctx, shown, cfg);
-    showPrimitives(ctx, race, shown, cfg);
+    const race = await counterRace(ctx, { workers: o.workers, increments: o.increments });
+    // 2. The dinner: what synchronization can cost, and how it deadlocks.
+    const table = { n: o.philosophers, meals: o.meals, think: o.think, eat: o.eat, reach: o.reach };
+    const dining = await diningPhilosophers(ctx, { ...table, strategies: o.strategy === 'all' ? STRATEGIES : [o.strategy] });
+    showPrimitives(ctx, race, dining.shown, dining.cfg);
 
     // Deterministic for a seed: the planned schedule, and the meals of the
-    // strategies that cannot deadlock (naive's fate depends on timing).
-    ctx.output('dining.schedule', plannedMs(ctx.rng.derive.bind(ctx.rng), cfg));
-    for (const d of dinners) {
-      if (d.strategy !== 'naive') ctx.output(`dining.${d.strategy}.meals`, d.meals.reduce((a, b) => a + b, 0));
+    // strategies that cannot deadlock (naive's fate as set depends on timing).
+    ctx.output('dining.schedule', plannedMs(ctx.rng.derive.bind(ctx.rng), table));
+    for (const { dinner: d } of dining.shown) {
+      if (d.strategy !== 'naive') ctx.output(`dining.${d.stressed ? 'stress.' : ''}${d.strategy}.meals`, d.meals.reduce((a, b) => a + b, 0));
     }
-    ctx.headline('updates lost by load-then-store', Math.round(lostPct * 10) / 10, '%');
+    ctx.headline('updates lost by load-then-store', Math.round(race.lostPct * 10) / 10, '%');
   },
 });
-
-/** Total think + eat + reach time the seed planned for all philosophers, ms (as the workers draw it). */
-function plannedMs(derive: (label: number) => number, cfg: DinnerConfig): number {
-  let total = 0;
-  for (let i = 0; i < cfg.n; i++) {
-    const rng = createRng(derive(i));
-    for (let m = 0; m < cfg.meals; m++) {
-      total += rng.float(cfg.think[0], cfg.think[1]) + rng.float(cfg.eat[0], cfg.eat[1]) + rng.float(cfg.reach[0], cfg.reach[1]);
-    }
-  }
-  return Math.round(total * 1000) / 1000;
-}

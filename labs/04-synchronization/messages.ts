@@ -35,6 +35,8 @@ export interface RaceReply {
   /** Absolute times (performance.timeOrigin + now(), shared by all threads of the process), ms. */
   t0: number;
   t1: number;
+  /** The time after each chunk of increments (racer.ts, CHUNK); empty for plain, which runs as one loop. */
+  stamps: number[];
   error?: string;
 }
 
@@ -54,6 +56,8 @@ export interface DineRequest {
   backoffSeed: number;
   buffer: SharedArrayBuffer;
   capacity: number;
+  /** Stress: on the first meal, wait (at most this long, ms) with a first fork until all hold one or are blocked; 0: no. */
+  rendezvousMs: number;
 }
 
 export interface DineReply {

@@ -113,7 +113,7 @@ export function replay(entries: readonly LogEntry[], n: number): Replay {
         const rf = (p + 1) % n;
         if (holders[l] !== p || holders[rf] !== p) forkBad(`P${p} ate without holding F${l} and F${rf} (slot ${e.slot})`);
         for (const q of new Set([(p - 1 + n) % n, (p + 1) % n])) {
-          if (q !== p && eating[q] && r.neighbourCount++ < KEEP) r.neighbourViolations.push(`P${p} started eating while neighbour P${q} ate (slot ${e.slot})`);
+          if (q !== p && eating[q] && r.neighbourCount++ < KEEP) r.neighbourViolations.push(`P${p} began eating in P${q}'s meal (slot ${e.slot})`);
         }
         if (eating[p]) r.unpaired++;
         eating[p] = true;

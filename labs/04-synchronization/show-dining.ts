@@ -1,6 +1,6 @@
 /**
- * The dinners' table, deadlock report, timeline, metrics, checks and outputs,
- * all computed from the shared event log (replayed) and the shared counters.
+ * The dinners' tables, deadlock report, timeline, metrics and outputs, all
+ * computed from the shared event log (replayed) and the shared counters.
  */
 import type { LabContext } from '../../src/core/lab.js';
 import type { TimelineChart } from '../../src/core/report.js';
@@ -25,46 +25,24 @@ function result(d: Dinner, n: number): string {
   return `finished${extra}`;
 }
 
-export function showDining(ctx: LabContext<unknown>, dinners: Dinner[], cfg: DinnerConfig): Shown[] {
-  const { n, meals } = cfg;
+/** "ordered", or "ordered (stress)" for a run on the stressed table. */
+export const label = (d: Dinner): string => `${d.strategy}${d.stressed ? ' (stress)' : ''}`;
+
+export function showDining(ctx: LabContext<unknown>, dinners: Dinner[], cfg: DinnerConfig, stress: DinnerConfig): Shown[] {
+  const { n } = cfg;
   const shown = dinners.map((dinner) => ({ dinner, log: replay(dinner.entries, n) }));
-  const rows = shown.map(({ dinner: d, log }) => {
-    const eaten = sum(d.meals);
-    const variant = { strategy: d.strategy, philosophers: n };
-    if (log.waits.length) ctx.metric({ name: 'dining.wait', unit: 'ms', better: 'lower', variant, samples: log.waits });
-    if (!d.deadlock && !d.unfinished && d.wallMs > 0) ctx.metric({ name: 'dining.throughput', unit: 'meals/s', better: 'higher', variant, samples: [(eaten * 1000) / d.wallMs] });
-    return {
-      strategy: d.strategy,
-      meals: eaten,
-      wall: d.wallMs,
-      rate: d.wallMs > 0 ? (eaten * 1000) / d.wallMs : null,
-      wait: log.waits.length + log.openWaits.length ? max([...log.waits, ...log.openWaits]) : null,
-      jain: eaten > 0 ? jainIndex(log.sharesAtFirstDone) : null, // no meals: no shares to compare
-      deadlocks: d.deadlock ? 1 : 0,
-      result: result(d, n),
-    };
-  });
-  const finished = rows.map((r, i) => ({ r, i })).filter(({ i }) => !dinners[i]?.deadlock && !dinners[i]?.unfinished);
-  const best = finished.reduce<{ r: (typeof rows)[number]; i: number } | null>((b, x) => (!b || (x.r.rate ?? 0) > (b.r.rate ?? 0) ? x : b), null);
-  ctx.table({
-    title: `Dining philosophers: ${n} threads, ${meals} meals each, think ${cfg.think.join('–')} ms, eat ${cfg.eat.join('–')} ms`,
-    columns: [
-      { key: 'strategy', label: 'strategy' },
-      { key: 'meals', label: 'meals' },
-      { key: 'wall', label: 'wall', unit: 'ms' },
-      { key: 'rate', label: 'throughput', unit: 'meals/s' },
-      { key: 'wait', label: 'longest wait', unit: 'ms' },
-      { key: 'jain', label: 'fairness (Jain)' },
-      { key: 'deadlocks', label: 'deadlocks' },
-      { key: 'result', label: 'result' },
-    ],
-    rows,
-    ...(best && rows.length > 1 ? { highlight: [best.i] } : {}),
-    note:
-      'Each philosopher is a worker thread; forks are Mutexes in one SharedArrayBuffer. Longest wait: hungry until eating (or until the table was stopped). ' +
-      'Fairness: Jain’s index over meals per philosopher when the first one had eaten all of its meals (1 = equal shares, 1/N = one ate everything). ' +
-      'A deadlock in naive is the lab working: the watchdog found the cycle, stopped the table and kept going.',
-  });
+  const note =
+    'Each philosopher is a worker thread; forks are Mutexes in one SharedArrayBuffer. Longest wait: hungry until eating (or until the table was stopped). ' +
+    'Fairness: Jain’s index over meals per philosopher when the first one had eaten all of its meals (1 = equal shares, 1/N = one ate everything). ' +
+    'A deadlock in naive is the lab working: the watchdog found the cycle, stopped the table and kept going.';
+  dinnerTable(ctx, shown.filter((s) => !s.dinner.stressed), cfg, `Dining philosophers: ${n} threads, ${cfg.meals} meals each, think ${cfg.think.join('–')} ms, eat ${cfg.eat.join('–')} ms`, note);
+  dinnerTable(
+    ctx,
+    shown.filter((s) => s.dinner.stressed),
+    stress,
+    'Under stress: think 0, eat 0, all hold a first fork before any takes a second',
+    'Naive deadlocks here on every run (all N hold their left fork): the watchdog must catch it. Every other strategy must finish all of its meals.',
+  );
 
   const locked = shown.filter((s) => s.dinner.deadlock);
   if (locked.length) {
@@ -79,7 +57,7 @@ export function showDining(ctx: LabContext<unknown>, dinners: Dinner[], cfg: Din
         { key: 'killed', label: 'terminated' },
       ],
       rows: locked.map(({ dinner: d }) => ({
-        strategy: d.strategy,
+        strategy: label(d),
         cycle: shortCycle(d.deadlock?.cycle ?? [], 5),
         last: d.deadlock?.lastProgressMs ?? null,
         detected: d.deadlock?.detectedMs ?? null,
@@ -90,14 +68,55 @@ export function showDining(ctx: LabContext<unknown>, dinners: Dinner[], cfg: Din
     });
     for (const { dinner: d } of locked) {
       const cycle = d.deadlock?.cycle ?? [];
-      ctx.note(`Deadlock (${d.strategy}, ${cycle.length} philosophers): ${describeCycle(cycle, 6)}.`);
-      ctx.output(`dining.${d.strategy}.deadlock`, describeCycle(cycle));
+      ctx.note(`Deadlock (${d.strategy}${d.stressed ? ' under stress' : ''}, ${cycle.length} philosophers): ${describeCycle(cycle, d.stressed ? 3 : 6)}.`);
+      ctx.output(`dining.${d.stressed ? 'stress.' : ''}${d.strategy}.deadlock`, describeCycle(cycle));
     }
-  } else if (dinners.some((d) => d.strategy === 'naive')) {
-    ctx.note('naive finished this time: a deadlock needs every philosopher to hold its left fork at once. Try --strategy naive --think 0 --eat 0.');
   }
-  timeline(ctx, locked[0] ?? shown[0], cfg);
+  if (shown.some((s) => !s.dinner.stressed && s.dinner.strategy === 'naive' && !s.dinner.deadlock)) {
+    ctx.note('naive finished as set: a deadlock needs every philosopher to hold its left fork at once. Under stress it cannot miss.');
+  }
+  const calm = shown.filter((s) => !s.dinner.stressed);
+  timeline(ctx, calm.find((s) => s.dinner.deadlock) ?? calm[0], cfg);
   return shown;
+}
+
+function dinnerTable(ctx: LabContext<unknown>, shown: Shown[], cfg: DinnerConfig, title: string, note: string): void {
+  if (!shown.length) return;
+  const { n } = cfg;
+  const rows = shown.map(({ dinner: d, log }) => {
+    const eaten = sum(d.meals);
+    const variant = { strategy: d.strategy, philosophers: n, ...(d.stressed ? { stress: true } : {}) };
+    if (log.waits.length) ctx.metric({ name: 'dining.wait', unit: 'ms', better: 'lower', variant, samples: log.waits });
+    if (!d.deadlock && !d.unfinished && d.wallMs > 0) ctx.metric({ name: 'dining.throughput', unit: 'meals/s', better: 'higher', variant, samples: [(eaten * 1000) / d.wallMs] });
+    return {
+      strategy: d.strategy,
+      meals: eaten,
+      wall: d.wallMs,
+      rate: d.wallMs > 0 ? (eaten * 1000) / d.wallMs : null,
+      wait: log.waits.length + log.openWaits.length ? max([...log.waits, ...log.openWaits]) : null,
+      jain: eaten > 0 ? jainIndex(log.sharesAtFirstDone) : null, // no meals: no shares to compare
+      deadlocks: d.deadlock ? 1 : 0,
+      result: result(d, n),
+    };
+  });
+  const finished = rows.map((r, i) => ({ r, i })).filter(({ i }) => !shown[i]?.dinner.deadlock && !shown[i]?.dinner.unfinished);
+  const best = finished.reduce<{ r: (typeof rows)[number]; i: number } | null>((b, x) => (!b || (x.r.rate ?? 0) > (b.r.rate ?? 0) ? x : b), null);
+  ctx.table({
+    title,
+    columns: [
+      { key: 'strategy', label: 'strategy' },
+      { key: 'meals', label: 'meals' },
+      { key: 'wall', label: 'wall', unit: 'ms' },
+      { key: 'rate', label: 'throughput', unit: 'meals/s' },
+      { key: 'wait', label: 'longest wait', unit: 'ms' },
+      { key: 'jain', label: 'fairness (Jain)' },
+      { key: 'deadlocks', label: 'deadlocks' },
+      { key: 'result', label: 'result' },
+    ],
+    rows,
+    ...(best && rows.length > 1 ? { highlight: [best.i] } : {}),
+    note,
+  });
 }
 
 /** A short window of the run: its start, or the moment a deadlock set in. */
@@ -125,62 +144,4 @@ function timeline(ctx: LabContext<unknown>, s: Shown | undefined, cfg: DinnerCon
     lanes,
   };
   ctx.chart(chart);
-}
-
-/** The checks, each over every strategy that ran. */
-export function checkDining(ctx: LabContext<unknown>, shown: Shown[], cfg: DinnerConfig): void {
-  const { n, meals } = cfg;
-  const each = (f: (s: Shown) => string, list: Shown[] = shown): string => list.map((s) => `${s.dinner.strategy} ${f(s)}`).join('; ');
-  ctx.check(
-    'no two neighbours ever eat at once (event log replayed)',
-    shown.every((s) => s.log.neighbourCount === 0 && s.dinner.overflow === 0 && s.log.events > 0),
-    each((s) => (s.dinner.overflow ? `log overflowed by ${s.dinner.overflow}` : s.log.neighbourCount ? s.log.neighbourViolations.join(', ') : `${s.log.events} events, 0 overlaps`)),
-  );
-  ctx.check(
-    'every meal eaten holding both forks, no fork ever in two hands',
-    shown.every((s) => s.log.forkCount === 0),
-    each((s) => (s.log.forkCount ? `${s.log.forkCount} violations: ${s.log.forkViolations.join(', ')}` : 'ok')),
-  );
-  ctx.check(
-    'every meal is accounted for (eat-start/eat-end pairs = counted meals)',
-    shown.every((s) => {
-      const d = s.dinner;
-      const counted = sum(d.meals);
-      const pairs = sum(s.log.meals);
-      const finished = d.replies.length === n && d.replies.every((r) => r.completed);
-      return s.log.unpaired === 0 && pairs === counted && sum(d.replies.map((r) => r.meals)) === counted && (!finished || counted === n * meals);
-    }),
-    each((s) => `${sum(s.log.meals)} pairs / ${sum(s.dinner.meals)} counted${s.dinner.deadlock ? '' : ` of ${n} × ${meals}`}${s.log.unpaired ? `, ${s.log.unpaired} unpaired` : ''}`),
-  );
-  const free = shown.filter((s) => s.dinner.strategy !== 'naive');
-  if (free.length) {
-    ctx.check(
-      'the deadlock-free strategies finish',
-      free.every((s) => !s.dinner.deadlock && !s.dinner.unfinished && s.dinner.replies.every((r) => r.completed) && sum(s.dinner.meals) === n * meals),
-      each((s) => (s.dinner.deadlock ? 'DEADLOCKED' : (s.dinner.unfinished ?? `${sum(s.dinner.meals)}/${n * meals} in ${ms(s.dinner.wallMs)}`)), free),
-    );
-  }
-  for (const s of shown.filter((x) => x.dinner.strategy === 'naive')) {
-    const d = s.dinner;
-    const finished = d.replies.length === n && d.replies.every((r) => r.completed);
-    ctx.check('naive either finishes or its deadlock is detected and shown', finished || Boolean(d.deadlock), finished ? 'finished: no deadlock this time' : d.deadlock ? `deadlock of ${d.deadlock.cycle.length} detected at ${ms(d.deadlock.detectedMs)}` : (d.unfinished ?? 'neither'));
-  }
-  for (const s of shown.filter((x) => x.dinner.deadlock)) {
-    const d = s.dinner;
-    const dl = d.deadlock;
-    if (!dl) continue;
-    // The log as it stood at the verdict must tell the same story as the snapshot.
-    const then = replayPrefix(d.entries, n, dl.cursor);
-    const real = dl.cycle.every((e) => then.states[e.phil] === 'hungry' && e.holds.every((f) => then.holders[f] === e.phil) && then.holders[e.waitsFor] === e.heldBy);
-    ctx.check(`the ${d.strategy} deadlock is confirmed by the event log`, real && dl.cycle.length >= 2, `at the verdict the log shows ${dl.cycle.length} hungry philosophers, each holding one fork its neighbour waits for`);
-    const allDown = s.log.holders.every((h) => h === -1);
-    ctx.check(
-      `the ${d.strategy} deadlock ended cleanly (stop flag, no terminate)`,
-      d.terminated === 0 && allDown && d.replies.length === n,
-      `${d.replies.length} of ${n} philosophers left in ${ms(d.stopMs ?? 0)}, ${d.terminated} terminated, ${allDown ? 'all forks put down' : 'forks still held: ' + s.log.holders.join(',')}`,
-    );
-  }
-  for (const s of shown.filter((x) => x.dinner.strategy === 'waiter')) {
-    ctx.check(`the waiter never seats more than N-1 = ${n - 1}`, s.dinner.maxSeated <= n - 1 && s.dinner.maxSeated >= 1, `at most ${s.dinner.maxSeated} seated at once (BoundedSemaphore(${n - 1}))`);
-  }
 }

@@ -1,4 +1,4 @@
-/** One small table: each src/sync primitive the lab used, and what this run measured of it. */
+/** One small table: each src/sync primitive the lab used, and what this run measured of it (race and every dinner). */
 import type { LabContext } from '../../src/core/lab.js';
 import { median } from '../../src/measure/stats.js';
 import type { DinnerConfig } from './dining.js';
@@ -26,9 +26,10 @@ export function showPrimitives(ctx: LabContext<unknown>, race: Race, shown: Show
   const takes = shown.reduce((a, s) => a + s.dinner.entries.filter((e) => e.ev === EV.TAKE).length, 0);
   const bad = shown.reduce((a, s) => a + s.log.forkCount, 0);
   rows.push({ primitive: `Mutex × ${cfg.n}`, role: 'the forks', measured: `${takes.toLocaleString('en-US')} takes logged, ${bad} with a fork in two hands` });
-  const waiter = shown.find((s) => s.dinner.strategy === 'waiter');
-  if (waiter) {
-    rows.push({ primitive: `BoundedSemaphore(${cfg.n - 1})`, role: 'the waiter', measured: `at most ${waiter.dinner.maxSeated} of ${cfg.n} seated at once` });
+  const waiters = shown.filter((s) => s.dinner.strategy === 'waiter');
+  if (waiters.length) {
+    const most = Math.max(...waiters.map((s) => s.dinner.maxSeated));
+    rows.push({ primitive: `BoundedSemaphore(${cfg.n - 1})`, role: 'the waiter', measured: `at most ${most} of ${cfg.n} seated at once` });
   }
   // The starting gun: how long after it every philosopher had logged its first event.
   const off = shown.map((s) => {
@@ -46,7 +47,7 @@ export function showPrimitives(ctx: LabContext<unknown>, race: Race, shown: Show
   const overflow = shown.reduce((a, s) => a + s.dinner.overflow, 0);
   rows.push({ primitive: 'Atomics.add', role: 'claims event-log slots', measured: `${events.toLocaleString('en-US')} events logged, ${overflow} dropped` });
   ctx.table({
-    title: 'The primitives at work (src/sync on one SharedArrayBuffer), as measured in this run',
+    title: 'The primitives at work (src/sync, one SharedArrayBuffer), measured in this run',
     columns: [
       { key: 'primitive', label: 'primitive' },
       { key: 'role', label: 'used as' },

@@ -7,6 +7,13 @@
  * flag in between: Mutex.lock(timeout) cannot be woken by anything but an
  * unlock, so this is what lets the watchdog end a deadlock cleanly, within
  * POLL_MS, instead of terminating the threads.
+ *
+ * Every blocking wait is also bracketed by park()/unpark(): on a stressed
+ * table (table.ts, between()) a philosopher that waits for a fork, a seat or
+ * a doorbell counts as present at the rendezvous.
+ *
+ * POLICIES is the table philosopher.worker.ts serves; the lab's fault tests
+ * serve another (ordered taking forks like naive, a waiter without seats).
  */
 import type { Rng } from '../../src/core/rng.js';
 import type { Strategy } from './messages.js';
@@ -20,33 +27,37 @@ export interface ForkPolicy {
   release(): void;
 }
 
-export function makePolicy(s: DiningTable, i: number, strategy: Strategy, backoff: Rng): ForkPolicy {
-  const l = s.left(i);
-  const r = s.right(i);
-  switch (strategy) {
-    case 'naive': // as in the book: left, then right. All N can hold a left fork: deadlock.
-      return pair(s, i, l, r);
-    case 'ordered': // resource hierarchy: the lower-numbered fork first, so P(N-1) reaches for F0 first and the cycle breaks
-      return pair(s, i, Math.min(l, r), Math.max(l, r));
-    case 'waiter':
-      return waiter(s, i, pair(s, i, l, r));
-    case 'try-lock':
-      return tryLock(s, i, l, r, backoff);
-    case 'chandy-misra':
-      return chandyMisra(s, i);
-  }
-}
+/** Philosopher i's policy at table s; `backoff` seeds try-lock's back-off. */
+export type PolicyMaker = (s: DiningTable, i: number, backoff: Rng) => ForkPolicy;
+export type PolicyTable = Record<Strategy, PolicyMaker>;
+
+export const POLICIES: PolicyTable = {
+  // As in the book: left, then right. All N can hold a left fork: deadlock.
+  naive: (s, i) => pair(s, i, s.left(i), s.right(i)),
+  // Resource hierarchy: the lower-numbered fork first, so P(N-1) reaches for F0 first and the cycle breaks.
+  ordered: (s, i) => pair(s, i, Math.min(s.left(i), s.right(i)), Math.max(s.left(i), s.right(i))),
+  waiter: (s, i) => waiter(s, pair(s, i, s.left(i), s.right(i))),
+  'try-lock': (s, i, backoff) => tryLock(s, i, s.left(i), s.right(i), backoff),
+  'chandy-misra': (s, i) => chandyMisra(s, i),
+};
 
 const stopped = (s: DiningTable): boolean => s.stop.isSet();
 
 /** Blocks on fork f, showing the watchdog what it waits for; false if stopped first. */
-function takeFork(s: DiningTable, i: number, f: number): boolean {
+export function takeFork(s: DiningTable, i: number, f: number): boolean {
   Atomics.store(s.waiting, i, f + 1);
   const fork = s.forks[f] as (typeof s.forks)[number];
-  while (!fork.lock(POLL_MS)) {
-    if (stopped(s)) {
-      Atomics.store(s.waiting, i, 0);
-      return false;
+  if (!fork.tryLock()) {
+    s.park();
+    try {
+      while (!fork.lock(POLL_MS)) {
+        if (stopped(s)) {
+          Atomics.store(s.waiting, i, 0);
+          return false;
+        }
+      }
+    } finally {
+      s.unpark();
     }
   }
   // Holder before waiting is cleared: a snapshot may see both (a self-edge,
@@ -57,18 +68,19 @@ function takeFork(s: DiningTable, i: number, f: number): boolean {
   return true;
 }
 
-function putFork(s: DiningTable, i: number, f: number): void {
+export function putFork(s: DiningTable, i: number, f: number): void {
   // Logged before the unlock, so the next taker's TAKE gets a later slot.
   s.log(i, EV.PUT, f);
   Atomics.store(s.holder, f, 0);
   (s.forks[f] as (typeof s.forks)[number]).unlock();
 }
 
-function pair(s: DiningTable, i: number, first: number, second: number): ForkPolicy {
+/** Two forks taken one after the other, in the order given. */
+export function pair(s: DiningTable, i: number, first: number, second: number): ForkPolicy {
   return {
     acquire(reach) {
       if (!takeFork(s, i, first)) return false;
-      if (!(reach > 0 && s.stop.wait(reach)) && takeFork(s, i, second)) return true;
+      if (!s.between(reach) && takeFork(s, i, second)) return true;
       putFork(s, i, first);
       return false;
     },
@@ -79,10 +91,17 @@ function pair(s: DiningTable, i: number, first: number, second: number): ForkPol
   };
 }
 
-function waiter(s: DiningTable, i: number, forks: ForkPolicy): ForkPolicy {
+function waiter(s: DiningTable, forks: ForkPolicy): ForkPolicy {
   return {
     acquire(reach) {
-      while (!s.waiter.acquire(POLL_MS)) if (stopped(s)) return false;
+      if (!s.waiter.tryAcquire()) {
+        s.park();
+        try {
+          while (!s.waiter.acquire(POLL_MS)) if (stopped(s)) return false;
+        } finally {
+          s.unpark();
+        }
+      }
       s.sitDown();
       if (forks.acquire(reach)) return true;
       s.standUp();
@@ -110,7 +129,7 @@ function tryLock(s: DiningTable, i: number, l: number, r: number, rng: Rng): For
       for (let attempt = 0; ; attempt++) {
         if (stopped(s)) return false;
         if (fl.tryLock()) {
-          if (reach > 0 && s.stop.wait(reach)) {
+          if (s.between(reach)) {
             fl.unlock();
             return false;
           }
@@ -176,7 +195,7 @@ function chandyMisra(s: DiningTable, i: number): ForkPolicy {
       // The same pause as the other strategies between holding a first fork
       // and going for the second, once per meal; a clean fork cannot be taken
       // from us meanwhile, a dirty one can.
-      let paused = !(reach > 0);
+      let paused = !s.pauses(reach);
       for (;;) {
         // Clear, then look, then sleep: a handover after the look sets the
         // bell, and the wait returns at once.
@@ -197,7 +216,7 @@ function chandyMisra(s: DiningTable, i: number): ForkPolicy {
         }
         if (have >= 1 && !paused) {
           paused = true;
-          if (s.stop.wait(reach)) return false;
+          if (s.between(reach)) return false;
           continue;
         }
         if (have === 2) {
@@ -220,7 +239,9 @@ function chandyMisra(s: DiningTable, i: number): ForkPolicy {
           continue;
         }
         Atomics.store(s.waiting, i, wants + 1);
+        s.park();
         bell.wait(POLL_MS);
+        s.unpark();
         if (stopped(s)) {
           Atomics.store(s.waiting, i, 0);
           return false;

@@ -2,7 +2,8 @@
  * The dining table in one SharedArrayBuffer, attached by the lab thread (which
  * initialises it and watches it) and by every philosopher worker.
  *
- *   header   Int32 words: log cursor, log overflow, seated, max seated, attached
+ *   header   Int32 words: log cursor, log overflow, seated, max seated, attached,
+ *            arrived at the rendezvous, parked (blocked on a fork, a seat or a bell)
  *            + Float64 epoch (absolute ms; event times are µs since it)
  *   start    Event   the starting gun: every philosopher waits on it
  *   stop     Event   set by the watchdog (deadlock) or the lab (time limit)
@@ -34,7 +35,12 @@ const OVERFLOW = 1;
 const SEATED = 2;
 const MAX_SEATED = 3;
 const ATTACHED = 4;
-const HEADER_BYTES = 32; // 6 Int32 words + the Float64 epoch at byte 24
+const ARRIVED = 5;
+const PARKED = 6;
+const HEADER_WORDS = 8;
+const HEADER_BYTES = 40; // 8 Int32 words + the Float64 epoch at byte 32
+/** How often a philosopher waiting at the rendezvous looks again at who is parked, ms. */
+const RENDEZVOUS_POLL_MS = 1;
 
 /** Events a meal can log: think, hungry, eat start/end, 2 takes, 2 puts; Chandy-Misra adds handovers. */
 export const EVENTS_PER_MEAL = 12;
@@ -74,6 +80,13 @@ export class DiningTable {
   readonly codes: Int32Array;
   readonly times: Int32Array;
   private epoch = 0;
+  /**
+   * Stress (set by a philosopher from its request): before reaching for its
+   * second fork on its first meal, each philosopher waits until every other
+   * one holds a first fork too or is parked, at most this long, ms; 0: never.
+   */
+  rendezvousMs = 0;
+  private met = false;
 
   static bytes(n: number, capacity: number): number {
     return HEADER_BYTES + 16 + 16 + 16 + n * 4 + 9 * n * 4 + n * Event.BYTES + 2 * capacity * 4;
@@ -91,8 +104,8 @@ export class DiningTable {
       return o;
     };
     const words = (): Int32Array => new Int32Array(buffer, take(n * 4), n);
-    this.hdr = new Int32Array(buffer, take(HEADER_BYTES), 6);
-    this.epochView = new Float64Array(buffer, 24, 1);
+    this.hdr = new Int32Array(buffer, take(HEADER_BYTES), HEADER_WORDS);
+    this.epochView = new Float64Array(buffer, 4 * HEADER_WORDS, 1);
     this.start = new Event(buffer, take(16));
     this.stop = new Event(buffer, take(16));
     this.waiter = new BoundedSemaphore(buffer, take(16));
@@ -180,6 +193,53 @@ export class DiningTable {
   }
   maxSeated(): number {
     return Atomics.load(this.hdr, MAX_SEATED);
+  }
+
+  /**
+   * Between the first fork and the second: on a stressed table, once, the
+   * rendezvous; then the seeded pause. True if the stop flag was set meanwhile.
+   */
+  between(reach: number): boolean {
+    if (this.rendezvousMs > 0 && !this.met) {
+      this.met = true;
+      this.rendezvous(this.rendezvousMs);
+    }
+    return reach > 0 ? this.stop.wait(reach) : this.stop.isSet();
+  }
+
+  /** Whether between() will pause at all (chandy-misra skips a zero pause). */
+  pauses(reach: number): boolean {
+    return reach > 0 || (this.rendezvousMs > 0 && !this.met);
+  }
+
+  /**
+   * Wait until every philosopher has arrived here (holding a first fork) or
+   * is parked, bounded by ms and the stop flag. A philosopher that blocks on
+   * a fork held by one waiting here would otherwise keep it waiting for
+   * nothing; with naive forks nobody can block on a first fork, so all N
+   * arrive, and the deadlock that follows is certain.
+   */
+  private rendezvous(ms: number): void {
+    Atomics.add(this.hdr, ARRIVED, 1);
+    Atomics.notify(this.hdr, ARRIVED);
+    const end = performance.now() + ms;
+    for (;;) {
+      const arrived = Atomics.load(this.hdr, ARRIVED);
+      const left = end - performance.now();
+      if (arrived + Atomics.load(this.hdr, PARKED) >= this.n || left <= 0 || this.stop.isSet()) return;
+      Atomics.wait(this.hdr, ARRIVED, arrived, Math.min(RENDEZVOUS_POLL_MS, left));
+    }
+  }
+  arrived(): number {
+    return Atomics.load(this.hdr, ARRIVED);
+  }
+
+  /** Around every blocking wait: the rendezvous counts the parked as present. */
+  park(): void {
+    Atomics.add(this.hdr, PARKED, 1);
+  }
+  unpark(): void {
+    Atomics.sub(this.hdr, PARKED, 1);
   }
 
   /** The first `count` log entries, decoded (count defaults to all written). */

@@ -2,9 +2,9 @@
  * The race hunter's bank: balances in shared memory, the transfer program
  * (buggy and fixed) written as a generator whose `yield`s are its scheduling
  * points, and the seeded scheduler's decisions. No threads here: a worker
- * drives the generator between real handoffs (race.worker.ts), and
- * `simulate` drives all the workers' generators in one thread with the same
- * decisions, which is the model a seeded threaded run must match exactly.
+ * drives the generator between real handoffs (clerk.ts). The model a seeded
+ * threaded run must match exactly is written apart, in model.ts, so that a
+ * bug in this file cannot hide in the model too.
  */
 import { createRng } from '../../src/core/rng.js';
 import { Mutex } from '../../src/sync/mutex.js';
@@ -179,26 +179,4 @@ export function bankViews(sab: SharedArrayBuffer): BankViews {
     mutex: new Mutex(sab, lockAt),
     lockWord: new Int32Array(sab, lockAt, 1),
   };
-}
-
-/** The seeded run in one thread: every worker's generator driven by the same decisions. */
-export function simulate(seed: number, cfg: RunConfig): RunResult {
-  const bank = bankViews(new SharedArrayBuffer(BANK_BYTES));
-  const { acc, ctl, mutex } = bank;
-  resetRun(bank, seed, cfg.workers);
-  const gens = Array.from({ length: cfg.workers }, (_, w) =>
-    transfers(acc, planTransfers(seed, w, cfg.transfers), cfg.program === 'fixed' ? mutex : null),
-  );
-  let applied = 0;
-  let turn = 0;
-  while (turn >= 0) {
-    if (Atomics.load(ctl, STEPS) > MAX_STEPS) throw new Error(`model of seed ${seed} passed ${MAX_STEPS} steps`);
-    const r = (gens[turn] as Generator<Step, number>).next();
-    if (r.done) {
-      applied += r.value;
-      Atomics.and(ctl, ACTIVE, ~(1 << turn));
-    }
-    turn = nextTurn(ctl, turn, cfg.workers, cfg.preempt, r.value === 'blocked');
-  }
-  return resultOf(seed, acc, ctl, applied);
 }

@@ -14,7 +14,7 @@ import type { HistogramChart } from '../../src/core/report.js';
 import { median, outliers } from '../../src/measure/stats.js';
 
 const SPIN_SOURCE = 'let x = seed | 1; for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; } return x;';
-type Spin = (n: number, seed: number) => number;
+export type Spin = (n: number, seed: number) => number;
 let copies = 0;
 
 /**
@@ -60,21 +60,44 @@ function rate(cal: Calibration): number {
   return cal.batch / median(Array.from({ length: CALIBRATION_RUNS }, () => cpuOnce(cal.spin, cal.batch)));
 }
 
+/**
+ * The first sample of a copy V8 has never run costs at least this much more
+ * CPU than its median: JIT warm-up. Measured here (2 ms target, 28 runs): a
+ * new copy 1.33x to 4.3x; a copy calibration had already run (the fault this
+ * check guards) 0.91x to 1.19x.
+ */
+const COLD_MIN = 1.25;
+
 /** Beyond this change of speed between the calibrations before and after sampling, comparing with either means nothing. */
 const MAX_DRIFT = 0.5;
 
-export async function harness(ctx: LabContext<unknown>, targetMs: number, bins: number, tolerance: number): Promise<void> {
+export interface HarnessOptions {
+  /** What the busy loop is calibrated to take, CPU ms. */
+  targetMs: number;
+  bins: number;
+  /** How far the harness's median may stray from the calibration (0.25: 25%). */
+  tolerance: number;
+  /** The harness under test; ctx.sample unless a fault test gives a broken one. */
+  sample?: LabContext<unknown>['sample'];
+  /** A copy of the loop V8 has never run; a fault test returns the warmed one instead. */
+  copy?: (warmed: Spin) => Spin;
+}
+
+export async function harness(ctx: LabContext<unknown>, o: HarnessOptions): Promise<void> {
+  const { targetMs, bins, tolerance } = o;
+  const sample = o.sample ?? ((fn, opts) => ctx.sample(fn, opts));
+  const copy = o.copy ?? (() => freshSpin());
   ctx.progress('calibrating the busy loop', 0);
   const cal = calibrationLoop();
   const perMs = rate(cal);
   const iterations = Math.max(1, Math.round(perMs * targetMs));
 
-  const cold = freshSpin();
+  const cold = copy(cal.spin);
   ctx.progress('sampling the busy loop, cold', 0.3);
-  const coldS = await ctx.sample(() => (sink ^= cold(iterations, sink)), { warmup: 0 });
-  const warm = freshSpin();
+  const coldS = await sample(() => (sink ^= cold(iterations, sink)), { warmup: 0 });
+  const warm = copy(cal.spin);
   ctx.progress('sampling the busy loop, warm', 0.6);
-  const warmS = await ctx.sample(() => (sink ^= warm(iterations, sink)), { warmup: ctx.warmup });
+  const warmS = await sample(() => (sink ^= warm(iterations, sink)), { warmup: ctx.warmup });
   // Again after sampling: the machine may have changed speed meanwhile.
   const perMsAfter = rate(cal);
 
@@ -123,25 +146,23 @@ export async function harness(ctx: LabContext<unknown>, targetMs: number, bins: 
   const before = iterations / perMs;
   const after = iterations / perMsAfter;
   const [lo, hi] = [Math.min(before, after), Math.max(before, after)];
-  const calText = `calibrated ${before.toFixed(3)} ms before sampling, ${after.toFixed(3)} ms after`;
-  const name = `the harness's median (CPU) is within ${100 * tolerance}% of the calibration`;
+  const name = `harness median within ${100 * tolerance}% of calibration`;
   if (hi / lo - 1 > MAX_DRIFT) {
-    ctx.skip(name, `the loop's speed changed by ${(100 * (hi / lo - 1)).toFixed(0)}% while sampling (${calText}): too unsteady to compare`);
+    ctx.skip(name, `loop speed drifted ${(100 * (hi / lo - 1)).toFixed(0)}%`);
   } else {
     // The expected time lies between the two calibrations; the tolerance applies around that bracket.
     const [okLo, okHi] = [(1 - tolerance) * lo, (1 + tolerance) * hi];
     ctx.check(
       name,
       cpuMedian >= okLo && cpuMedian <= okHi,
-      `warm CPU median ${cpuMedian.toFixed(3)} ms (wall ${median(warmS.wall).toFixed(3)} ms); ${calText}; accepted ${okLo.toFixed(3)} to ${okHi.toFixed(3)} ms`,
+      `CPU ${cpuMedian.toFixed(2)} ms, calibrated ${lo.toFixed(2)}–${hi.toFixed(2)}`,
     );
   }
   const coldRatio = (coldS.cpu[0] as number) / median(coldS.cpu);
   ctx.check(
-    'the first cold sample costs at least 10% more CPU than the cold median (JIT warm-up)',
-    coldRatio >= 1.1,
-    `first cold sample ${(coldS.cpu[0] as number).toFixed(3)} ms CPU = ${coldRatio.toFixed(2)}x the cold median; ` +
-      `first warm sample: ${((warmS.cpu[0] as number) / cpuMedian).toFixed(2)}x`,
+    `first cold sample costs ≥ ${Math.round(100 * (COLD_MIN - 1))}% more CPU`,
+    coldRatio >= COLD_MIN,
+    `${coldRatio.toFixed(2)}x the cold median (warm: ${((warmS.cpu[0] as number) / cpuMedian).toFixed(2)}x)`,
   );
 }
 

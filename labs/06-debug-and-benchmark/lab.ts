@@ -41,11 +41,11 @@ export default defineLab({
     // Check the profile directory first: a bad --cpu-prof should fail in a moment, not after the experiments.
     const profileDir = o.cpuProf ? prepareProfileDir(o.cpuProf) : '';
 
-    await harness(ctx, o.target, o.bins, HARNESS_TOLERANCE);
-    await eventLoopDelay(ctx, o.blocks, o.blockRepeats);
-    await cpuProfile(ctx, o.profile, profileDir);
+    await harness(ctx, { targetMs: o.target, bins: o.bins, tolerance: HARNESS_TOLERANCE });
+    await eventLoopDelay(ctx, { blocks: o.blocks, repeats: o.blockRepeats });
+    await cpuProfile(ctx, { durationMs: o.profile, dir: profileDir });
     const race = await raceHunter(ctx, { runs: o.runs, workers: o.workers, transfers: o.transfers, preempt: o.preempt });
-    await lockOrder(ctx, o.hold);
+    await lockOrder(ctx, { holdMs: o.hold });
 
     ctx.progress('done', 1);
     ctx.headline(

@@ -6,6 +6,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabContext } from '../../src/core/lab.js';
+import { machineBusyMs, othersCores } from '../../src/measure/contention.js';
 import type { CpuProfile, ProfileReply, ProfileRequest } from './messages.js';
 
 const PLANTED = [
@@ -20,9 +21,13 @@ const PLANTED = [
  */
 const SHARE_TOLERANCE = 0.15;
 const MIN_PLANTED_SAMPLES = 100;
+/** Profiles taken at most (each twice as long as the last), while too few samples land in the planted functions. */
+const PROFILE_TRIES = 3;
+/** Too few samples are excused only when other processes left less than this much of one core. */
+const BUSY_LEFT = 0.5;
 const INTERVAL_US = 200;
-const RANK_CHECK = 'the profiler ranks the planted functions by their work (6 : 3 : 1)';
-const FILE_CHECK = 'the .cpuprofile file parses (nodes, samples, timeDeltas)';
+const RANK_CHECK = 'profile ranks work 6 : 3 : 1';
+const FILE_CHECK = 'the .cpuprofile file reads back';
 
 /**
  * Make DIR (with parents) and make sure a file can be written there, before
@@ -58,6 +63,9 @@ const WHY: Record<string, string> = {
   EROFS: 'read-only file system',
   ENOENT: 'it cannot be created there',
 };
+
+const plantedSamples = (times: readonly SelfTime[]): number =>
+  PLANTED.reduce((n, p) => n + (times.find((x) => x.functionName === p.name)?.samples ?? 0), 0);
 
 export interface SelfTime {
   functionName: string;
@@ -107,21 +115,53 @@ export function profileProblems(doc: unknown): string[] {
   return problems;
 }
 
-export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, dir: string): Promise<void> {
+export interface ProfileOptions {
+  /** How long the worker runs its workload under the profiler, ms. */
+  durationMs: number;
+  /** Where to write the .cpuprofile ('' for nowhere); made by prepareProfileDir. */
+  dir: string;
+  /** The profiled worker file. The seam for the rank check's fault test (the work ratio reversed). */
+  worker?: URL;
+  /** Writes the profile file. The seam for the file check's fault test. */
+  write?: (file: string, profile: CpuProfile) => void;
+}
+
+export async function cpuProfile(ctx: LabContext<unknown>, o: ProfileOptions): Promise<void> {
+  const { durationMs, dir } = o;
   ctx.progress('CPU profile of a worker', 0);
-  const w = ctx.worker(new URL('./profile.worker.js', import.meta.url));
-  const reply = ctx.nextMessage<ProfileReply>(w, durationMs + 15_000, 'the profiling worker');
-  w.postMessage({ type: 'profile', durationMs, intervalUs: INTERVAL_US } satisfies ProfileRequest);
-  const r = await reply;
-  await w.terminate();
-  if (r.type === 'error') throw new Error(`profiling worker: ${r.message}`);
-  if (r.type === 'unavailable') {
-    const why = `this Node has no inspector: ${r.message}`;
-    ctx.skip(RANK_CHECK, why);
-    if (dir) ctx.skip(FILE_CHECK, why);
-    return;
+  const w = ctx.worker(o.worker ?? new URL('./profile.worker.js', import.meta.url));
+  // Few samples in the planted functions means the worker got little CPU
+  // (a busy machine), or that the profile charges their time elsewhere (a
+  // bug). Profile again, twice as long each time, a bounded number of times,
+  // and judge the last; other processes' load over all the tries (from
+  // /proc/stat, less this process's CPU) decides which it was.
+  const busy0 = machineBusyMs();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  let profile: CpuProfile | undefined;
+  let tries = 0;
+  while (tries < PROFILE_TRIES && (!profile || plantedSamples(selfTimes(profile)) < MIN_PLANTED_SAMPLES)) {
+    const ms = durationMs * 2 ** tries;
+    tries++;
+    const reply = ctx.nextMessage<ProfileReply>(w, ms + 15_000, 'the profiling worker');
+    w.postMessage({ type: 'profile', durationMs: ms, intervalUs: INTERVAL_US } satisfies ProfileRequest);
+    const r = await reply;
+    if (r.type === 'error') throw new Error(`profiling worker: ${r.message}`);
+    if (r.type === 'unavailable') {
+      await w.terminate();
+      const why = 'no inspector in this Node';
+      ctx.note(`The profiler is unavailable: ${r.message}`);
+      ctx.skip(RANK_CHECK, why);
+      if (dir) ctx.skip(FILE_CHECK, why);
+      return;
+    }
+    profile = r.profile;
   }
-  const { profile } = r;
+  await w.terminate();
+  if (!profile) throw new Error('profiling worker: no profile');
+  const busy1 = machineBusyMs();
+  const own = process.cpuUsage(cpu0);
+  const others = othersCores(busy0 === null || busy1 === null ? null : busy1 - busy0, (own.user + own.system) / 1000, performance.now() - wall0);
 
   const times = selfTimes(profile);
   const total = times.reduce((s, x) => s + x.ms, 0);
@@ -144,15 +184,19 @@ export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, d
   const planted = PLANTED.map((p) => ({ ...p, n: times.find((x) => x.functionName === p.name)?.samples ?? 0 }));
   const n = planted.reduce((s, p) => s + p.n, 0);
   const shares = planted.map((p) => (n > 0 ? p.n / n : 0));
-  const detail = planted
-    .map((p, i) => `${p.name} ${p.n} samples = ${(100 * (shares[i] as number)).toFixed(0)}% (expected ${100 * p.share}% ± ${100 * SHARE_TOLERANCE})`)
-    .join(', ');
-  if (n < MIN_PLANTED_SAMPLES) {
-    ctx.skip(RANK_CHECK, `only ${n} samples landed in them (at least ${MIN_PLANTED_SAMPLES} needed): the sampler thread got too little CPU, or --profile is too short`);
+  const ranked = planted.every((p, i) => i === 0 || (planted[i - 1] as { n: number }).n > p.n);
+  const close = planted.every((p, i) => Math.abs((shares[i] as number) - p.share) <= SHARE_TOLERANCE);
+  const triesText = tries > 1 ? `, try ${tries}` : '';
+  const cores = ctx.machine.effectiveCores;
+  if (n < MIN_PLANTED_SAMPLES && others !== null && others >= cores - BUSY_LEFT) {
+    // Others left this worker less than half a core, on every try.
+    ctx.skip(RANK_CHECK, `others used ${others.toFixed(1)} of ${cores} cores; ${tries} tries`);
   } else {
-    const ranked = planted.every((p, i) => i === 0 || (planted[i - 1] as { n: number }).n > p.n);
-    const close = planted.every((p, i) => Math.abs((shares[i] as number) - p.share) <= SHARE_TOLERANCE);
-    ctx.check(RANK_CHECK, ranked && close, detail);
+    ctx.check(
+      RANK_CHECK,
+      n >= MIN_PLANTED_SAMPLES && ranked && close,
+      `${shares.map((x) => (100 * x).toFixed(0)).join(' : ')}% of ${n} samples${triesText}`,
+    );
   }
 
   if (!dir) {
@@ -161,7 +205,7 @@ export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, d
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = path.join(dir, `conc-lab6-${stamp}-${process.pid}.cpuprofile`);
-  writeFileSync(file, JSON.stringify(profile));
+  (o.write ?? ((f, p) => writeFileSync(f, JSON.stringify(p))))(file, profile);
   let problems: string[];
   try {
     problems = profileProblems(JSON.parse(readFileSync(file, 'utf8')));
@@ -172,6 +216,6 @@ export async function cpuProfile(ctx: LabContext<unknown>, durationMs: number, d
   ctx.check(
     FILE_CHECK,
     problems.length === 0,
-    `${file}: ${problems.length ? problems.join('; ') : `${profile.nodes.length} nodes, ${profile.samples.length} samples`}`,
+    problems.length ? problems.join('; ') : `${profile.nodes.length} nodes, ${profile.samples.length} samples`,
   );
 }

@@ -39,3 +39,4 @@ export function writeAtomic(file: string, content: string): void {
     throw new UsageError(`--out ${file}: ${(e as Error).message}`);
   }
 }
+

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command as CommandType, CommanderError as CommanderErrorType } from 'commander';
-import { ConcError, UsageError } from '../core/errors.js';
+import { ConcError, EXIT } from '../core/errors.js';
 import { visible } from '../render/format.js';
 
 const COMMANDS = ['list', 'info', 'lab', 'compare'];
@@ -27,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     const [cmd, ...rest] = argv;
     if (argv.length === 1 && (cmd === '--version' || cmd === '-v')) {
       process.stdout.write(version() + '\n');
-      return 0;
+      return EXIT.ok;
     }
     if ((cmd === 'list' || cmd === 'info') && rest.every((a) => FAST_FLAGS.has(a))) {
       const o = { json: rest.includes('--json'), color: !rest.includes('--no-color') };
@@ -36,15 +36,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     // `lab` and `compare` take their own argv (options may come before or after
     // operands); commander still describes them in `conc --help`.
-    if (argv[0] === 'lab' && argv[1] !== undefined && argv[1] !== '--help' && argv[1] !== '-h') {
-      return await (await import('./commands/lab.js')).labCommand(argv[1], argv.slice(2));
-    }
-    if (argv[0] === 'compare' && argv[1] !== '--help' && argv[1] !== '-h') {
-      const file = './commands/compare.js';
-      const mod = (await import(file).catch(() => null)) as { compareCommand?: (a: string[]) => Promise<number> } | null;
-      if (!mod?.compareCommand) throw new UsageError('conc compare is not available in this build yet');
-      return await mod.compareCommand(argv.slice(1));
-    }
+    if (argv[0] === 'lab' && argv[1] !== undefined && argv[1] !== '--help' && argv[1] !== '-h') return await lab(argv[1], argv.slice(2));
+    if (argv[0] === 'compare' && argv[1] !== '--help' && argv[1] !== '-h') return await compare(argv.slice(1));
   } catch (e) {
     return handleError(e, verbose, null);
   }
@@ -56,8 +49,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** `conc lab all` runs the suite; `conc lab <id|slug>` one lab. */
+async function lab(ref: string, args: string[]): Promise<number> {
+  if (ref === 'all') return (await import('./commands/suite.js')).suiteCommand(args);
+  return (await import('./commands/lab.js')).labCommand(ref, args);
+}
+
+async function compare(args: string[]): Promise<number> {
+  return (await import('./commands/compare.js')).compareCommand(args);
+}
+
 async function runCommander(commander: typeof import('commander'), argv: string[]): Promise<number> {
-  let code = 0;
+  let code: number = EXIT.ok;
   const program: CommandType = new commander.Command('conc')
     .description('Concurrency labs on Node.js: threads, processes, event loops, streams, GPUs — measured on this machine.')
     .version(version(), '-v, --version')
@@ -90,7 +93,7 @@ async function runCommander(commander: typeof import('commander'), argv: string[
     .allowUnknownOption()
     .passThroughOptions()
     .action(async (ref: string, args: string[]) => {
-      code = await (await import('./commands/lab.js')).labCommand(ref, args);
+      code = await lab(ref, args);
     });
   program
     .command('compare')
@@ -100,33 +103,35 @@ async function runCommander(commander: typeof import('commander'), argv: string[
     .allowUnknownOption()
     .passThroughOptions()
     .action(async (files: string[]) => {
-      const file = './commands/compare.js';
-      const mod = (await import(file).catch(() => null)) as { compareCommand?: (a: string[]) => Promise<number> } | null;
-      if (!mod?.compareCommand) throw new UsageError('conc compare is not available in this build yet');
-      code = await mod.compareCommand(files);
+      code = await compare(files);
     });
 
   await program.parseAsync(argv, { from: 'user' });
   return code;
 }
 
-function handleError(e: unknown, verbose: boolean, CommanderError: typeof CommanderErrorType | null): number {
+/**
+ * Every error ends here, as one line on stderr and its exit code from the
+ * table (EXIT): usage errors (commander's and ours) 2, a ConcError its own,
+ * anything else 1 as an internal error (the stack only with --verbose).
+ */
+export function handleError(e: unknown, verbose: boolean, CommanderError: typeof CommanderErrorType | null): number {
   if (CommanderError && e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     let msg = e.message.replace(/^error:\s*/, '').replace(/\n/g, ' ').trim();
     if (e.code === 'commander.unknownCommand') msg += ` (commands: ${COMMANDS.join(', ')}; see conc --help)`;
     if (e.code === 'commander.missingArgument' && /'lab'/.test(msg)) msg = 'conc lab needs a lab: an id (1-12), a slug, or "all" (see conc list)';
     process.stderr.write(`conc: ${visible(msg)}\n`);
-    return 2;
+    return EXIT.usage;
   }
   if (e instanceof ConcError) {
     // Messages quote the user's arguments and report files: print them with control characters escaped.
     process.stderr.write(`conc: ${visible(e.message)}\n`);
-    if (verbose && e.exitCode !== 2 && e.stack) process.stderr.write(e.stack + '\n');
+    if (verbose && e.exitCode !== EXIT.usage && e.stack) process.stderr.write(e.stack + '\n');
     return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
   process.stderr.write(`conc: internal error: ${visible(err.message)}${verbose ? '' : ' (--verbose for the stack)'}\n`);
   if (verbose && err.stack) process.stderr.write(err.stack + '\n');
-  return 1;
+  return EXIT.failed;
 }

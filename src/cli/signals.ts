@@ -5,6 +5,7 @@
  * thread stuck in native code; the exit hook in hosts/run-lab.ts still kills
  * children).
  */
+import { EXIT } from '../core/errors.js';
 import { hardExit } from '../hosts/hard-exit.js';
 
 export function installSignals(): { signal: AbortSignal; dispose(): void } {
@@ -16,8 +17,8 @@ export function installSignals(): { signal: AbortSignal; dispose(): void } {
       process.stderr.write(`\nconc: ${sig}: stopping the lab…\n`);
       controller.abort(new Error(sig));
     } else {
-      process.emit('exit', 130); // the hosts' exit hook kills what the lab started
-      void hardExit(130);
+      process.emit('exit', EXIT.interrupted); // the hosts' exit hook kills what the lab started
+      void hardExit(EXIT.interrupted);
     }
   };
   process.on('SIGINT', handler);

@@ -5,10 +5,6 @@ export interface Spinner {
 }
 
 /** A spinner needs a terminal with a width: ora loops forever clearing lines on a 0-column pty. */
-export function spinnerWanted(color: boolean): boolean {
-  return color && Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0;
-}
-
 export async function startSpinner(enabled: boolean, prefix: string): Promise<Spinner> {
   if (!enabled || (process.stderr.columns ?? 0) <= 0) return { update: () => {}, stop: () => {} };
   const { default: ora } = await import('ora');

@@ -4,7 +4,7 @@
  */
 import type { AnyLab, LabContext, LabResources, MetricInput } from './lab.js';
 import type { OptionTable, OptionValues } from './options.js';
-import { REPORT_SCHEMA, statusOf, type Check, type HostKind, type Report } from './report.js';
+import { emptyReport, statusOf, type Check, type HostKind, type Report } from './report.js';
 import { toSerializedError } from './errors.js';
 import { createRng } from './rng.js';
 import { machine } from '../measure/machine.js';
@@ -33,23 +33,15 @@ type AnyContext = LabContext<OptionValues<OptionTable>>;
 export function createContext(init: ContextInit): { ctx: AnyContext; report: Report } {
   const { lab, options, common, tracker, signal } = init;
   const m = machine();
-  const report: Report = {
-    schema: REPORT_SCHEMA,
-    lab: { id: lab.id, slug: lab.slug, title: lab.title },
+  const report: Report = emptyReport({
+    lab,
     options: { ...options, quick: common.quick, repeat: common.repeat, warmup: common.warmup },
     seed: common.seed,
     host: init.host,
     machine: m,
     startedAt: new Date().toISOString(),
     durationMs: 0,
-    metrics: [],
-    tables: [],
-    charts: [],
-    checks: [],
-    outputs: {},
-    notes: [],
-    status: 'ok',
-  };
+  });
   const addCheck = (c: Check): Check => {
     report.checks.push(c);
     return c;
@@ -105,6 +97,9 @@ export function createContext(init: ContextInit): { ctx: AnyContext; report: Rep
     headline: (label, value, unit) => {
       report.headline = unit === undefined ? { label, value } : { label, value, unit };
     },
+    gpu: (info) => {
+      report.gpu = { ...info, skipped: info.skipped.map((s) => ({ ...s })) };
+    },
     worker: (file, o) => tracker.worker(file, o),
     fork: (file, args, o) => tracker.fork(file, args, o),
     spawn: (cmd, args, o) => tracker.spawn(cmd, args, o),
@@ -121,14 +116,26 @@ export function createContext(init: ContextInit): { ctx: AnyContext; report: Rep
 export async function runLabHere(init: ContextInit): Promise<Report> {
   const { ctx, report } = createContext(init);
   const t0 = process.hrtime.bigint();
-  // On --timeout or Ctrl-C, clean up at once rather than when run() notices:
-  // run() may be waiting on a third-party pool that ignores the signal, and
-  // the host kills this thread or process after a short grace. Whatever run()
-  // was waiting on then rejects, and run() settles.
-  const onAbort = (): void => void init.tracker.cleanup();
-  init.signal.addEventListener('abort', onAbort, { once: true });
+  // On --timeout or Ctrl-C, clean up at once and report what was measured so
+  // far, rather than wait for run() to notice: run() may be waiting on a
+  // third-party pool that ignores the signal, or going on with work that
+  // never looks at it, and the host kills this thread or process after a
+  // short grace. Whatever run() was waiting on rejects once its workers are
+  // gone; what it does after that is no longer reported.
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      void init.tracker.cleanup();
+      reject(init.signal.reason ?? new Error('aborted'));
+    };
+  });
+  aborted.catch(() => {});
+  if (init.signal.aborted) onAbort();
+  else init.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    await (init.fatal ? Promise.race([init.lab.run(ctx), init.fatal]) : init.lab.run(ctx));
+    const run = init.lab.run(ctx);
+    run.catch(() => {}); // it may settle after the report has gone
+    await Promise.race([run, aborted, ...(init.fatal ? [init.fatal] : [])]);
     report.status = statusOf(report.checks);
   } catch (e) {
     report.error = toSerializedError(e);

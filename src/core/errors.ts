@@ -1,14 +1,27 @@
 /**
- * The small error hierarchy of conc. Each class carries the exit code that the
- * entry point (bin/conc.js -> src/cli/main.ts) uses; nothing else calls
- * process.exit. Exit codes (DESIGN.md): 0 ok, 1 a check failed or the lab
- * threw, 2 usage error, 3 timeout, 130 interrupted.
+ * The small error hierarchy of conc, and its exit codes. Each class carries
+ * the exit code that the entry point (bin/conc.js -> src/cli/main.ts) uses;
+ * nothing else calls process.exit.
+ */
+
+/**
+ * Every exit code of conc (DESIGN.md), the one table: statuses map onto it
+ * (STATUS_EXIT in report.ts), errors carry one, help texts are written from
+ * it (exitCodesLine); no other code writes an exit code as a number.
  */
 export const EXIT = { ok: 0, failed: 1, usage: 2, timeout: 3, interrupted: 130 } as const;
+export type ExitName = keyof typeof EXIT;
+export type ExitCode = (typeof EXIT)[ExitName];
+
+/** "Exit codes: 0 ok; 1 ...; 2 usage error." for a command's help, with its meanings, in the table's order. */
+export function exitCodesLine(meaning: Partial<Record<ExitName, string>>): string {
+  const parts = (Object.keys(EXIT) as ExitName[]).filter((k) => k in meaning).map((k) => `${EXIT[k]} ${meaning[k]}`);
+  return `Exit codes: ${parts.join('; ')}.`;
+}
 
 export class ConcError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode: number) {
+  readonly exitCode: ExitCode;
+  constructor(message: string, exitCode: ExitCode) {
     super(message);
     this.name = new.target.name;
     this.exitCode = exitCode;

@@ -6,7 +6,7 @@
 import type { ChildProcess, ForkOptions, SpawnOptions } from 'node:child_process';
 import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { OptionTable, OptionValues } from './options.js';
-import type { Better, Chart, Check, Column, Cell, HostKind, Table, Variant } from './report.js';
+import type { Better, Chart, Check, Column, Cell, GpuInfo, HostKind, Table, Variant } from './report.js';
 import type { Machine } from '../measure/machine.js';
 import type { Summary } from '../measure/stats.js';
 import type { Rng } from './rng.js';
@@ -70,6 +70,8 @@ export interface LabContext<V> {
   note(text: string): void;
   /** The lab's one headline figure, shown in the `conc lab all` summary. */
   headline(label: string, value: number | string, unit?: string): void;
+  /** What a GPU lab ran on (the report's `gpu`); a later call replaces an earlier one. */
+  gpu(info: GpuInfo): void;
 
   /** Start a worker thread that is terminated when the lab ends, throws or is cancelled. */
   worker(file: URL, opts?: WorkerOptions): Worker;

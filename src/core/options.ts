@@ -67,6 +67,8 @@ export interface StringSpec extends BaseSpec {
   meta: string;
   /** The value is a directory to write into: it must be one, or be creatable in a writable one. */
   dir?: boolean;
+  /** The value is a file to write: its directory must exist and be writable, and it must not be a directory. */
+  file?: boolean;
 }
 
 export type OptionSpec =
@@ -176,6 +178,7 @@ export function parseOptionValue(flag: string, spec: OptionSpec, raw: string): u
     case 'string':
       if (s === '') fail(flag, spec, raw);
       if (spec.dir) checkWritableDir(flag, s);
+      if (spec.file) checkWritableFile(flag, s);
       return s;
     case 'integer': {
       if (!INT.test(s)) fail(flag, spec, raw);
@@ -241,6 +244,20 @@ function checkWritableDir(flag: string, dir: string): void {
   } catch {
     throw new UsageError(`${flag} ${what} is not writable`);
   }
+}
+
+/** A file to write: its directory exists and is writable, and the path is not a directory. */
+function checkWritableFile(flag: string, file: string): void {
+  const abs = path.resolve(file);
+  const dir = path.dirname(abs);
+  if (!existsSync(dir)) throw new UsageError(`${flag} "${file}": directory ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`${flag} "${file}": ${dir} is not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} "${file}": directory ${dir} is not writable`);
+  }
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new UsageError(`${flag} "${file}" is a directory`);
 }
 
 /** Check a table is well-formed (used by the registry); returns problems, empty when fine. */

@@ -3,11 +3,13 @@
  * draw and what `compare` reads. Its JSON form is versioned (conc.report/1)
  * and described by schema/conc.report.schema.json.
  */
-import type { SerializedError } from './errors.js';
+import { EXIT, type ExitCode, type SerializedError } from './errors.js';
 import type { Machine } from '../measure/machine.js';
 import type { Summary } from '../measure/stats.js';
 
 export const REPORT_SCHEMA = 'conc.report/1';
+/** The schema of a suite (`conc lab all`), core/suite.ts. */
+export const SUITE_SCHEMA = 'conc.suite/1';
 
 export type Status = 'ok' | 'failed' | 'error' | 'timeout' | 'interrupted';
 export type HostKind = 'worker' | 'process';
@@ -99,6 +101,19 @@ export interface Headline {
   unit?: string;
 }
 
+/** What a GPU lab ran on (lab 11): the backend asked for, the one that computed, and why the others were not used. */
+export interface GpuInfo {
+  requested: 'auto' | 'webgpu' | 'headlessgl' | 'webasm' | 'cpu';
+  /** The backend that actually computed (read from the kernels' classes, not from gpu.mode). */
+  ran: 'webgpu' | 'headlessgl' | 'webasm' | 'cpu';
+  /** Adapter or renderer name (the CPU for webasm and cpu). */
+  device: string;
+  /** True on a software rasterizer or the CPU. */
+  software: boolean;
+  /** One entry per backend tried and not used. */
+  skipped: { backend: 'webgpu' | 'headlessgl' | 'webasm' | 'cpu'; reason: string }[];
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   lab: { id: number; slug: string; title: string };
@@ -115,28 +130,65 @@ export interface Report {
   outputs: Record<string, unknown>;
   notes: string[];
   headline?: Headline;
+  gpu?: GpuInfo;
   status: Status;
   error?: SerializedError;
 }
 
-/** ok unless a non-skipped check failed; an error or a host verdict overrides. */
-export function statusOf(checks: readonly Check[], error?: SerializedError): Status {
-  if (error) return 'error';
+/** What a report says before anything is recorded: the lab, how it ran, where and when. */
+export interface ReportHead {
+  lab: { id: number; slug: string; title: string };
+  options: Record<string, unknown>;
+  seed: number;
+  host: HostKind;
+  machine: Machine;
+  startedAt: string;
+  durationMs: number;
+}
+
+/**
+ * A report with nothing recorded: what a lab's context fills in, and what a
+ * host or the suite returns for a run that recorded nothing (a timeout, a
+ * crash, a lab that could not start), with its status and error.
+ */
+export function emptyReport(head: ReportHead, status: Status = 'ok', error?: SerializedError): Report {
+  const report: Report = {
+    schema: REPORT_SCHEMA,
+    lab: { id: head.lab.id, slug: head.lab.slug, title: head.lab.title },
+    options: head.options,
+    seed: head.seed,
+    host: head.host,
+    machine: head.machine,
+    startedAt: head.startedAt,
+    durationMs: head.durationMs,
+    metrics: [],
+    tables: [],
+    charts: [],
+    checks: [],
+    outputs: {},
+    notes: [],
+    status,
+  };
+  if (error) report.error = error;
+  return report;
+}
+
+/** ok unless a non-skipped check failed (an error or a host verdict is set by whoever saw it). */
+export function statusOf(checks: readonly Check[]): Status {
   return checks.some((c) => !c.ok && !c.skipped) ? 'failed' : 'ok';
 }
 
-export function exitCodeOf(status: Status): number {
-  switch (status) {
-    case 'ok':
-      return 0;
-    case 'failed':
-    case 'error':
-      return 1;
-    case 'timeout':
-      return 3;
-    case 'interrupted':
-      return 130;
-  }
+/** The exit code of each status (a lab's, or a suite's: the worst of its labs'). */
+export const STATUS_EXIT: Record<Status, ExitCode> = {
+  ok: EXIT.ok,
+  failed: EXIT.failed,
+  error: EXIT.failed,
+  timeout: EXIT.timeout,
+  interrupted: EXIT.interrupted,
+};
+
+export function exitCodeOf(status: Status): ExitCode {
+  return STATUS_EXIT[status];
 }
 
 /** Worst first: the suite's status is the worst of its labs. */

@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import type { HostToLab, LabStart, LabToHost } from './messages.js';
 import { Tracker } from './tracker.js';
 import { runLabHere } from '../core/context.js';
+import { EXIT } from '../core/errors.js';
 import type { AnyLab } from '../core/lab.js';
 
 type Send = (m: LabToHost) => void;
@@ -20,7 +21,7 @@ function channel(): { send: Send; onMessage: (f: (m: HostToLab) => void) => void
   if (process.send) {
     // Our parent is gone (CLI killed): nothing would read our report, and we
     // must not outlive it.
-    process.on('disconnect', () => process.exit(130));
+    process.on('disconnect', () => process.exit(EXIT.interrupted));
     return {
       send: (m) => {
         process.send?.(m);

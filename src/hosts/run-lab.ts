@@ -7,8 +7,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { toSerializedError } from '../core/errors.js';
+import { resolveRun, type LabInvocation } from '../core/invocation.js';
 import type { AnyLab } from '../core/lab.js';
-import { REPORT_SCHEMA, type HostKind, type Report, type Status } from '../core/report.js';
+import { emptyReport, type HostKind, type Report, type Status } from '../core/report.js';
 import { machine } from '../measure/machine.js';
 import type { LabStart, LabToHost } from './messages.js';
 import { markStuckThread } from './hard-exit.js';
@@ -50,24 +51,20 @@ function installExitHook(): void {
 }
 
 export function fallbackReport(run: HostRun, status: Status, message: string, durationMs: number): Report {
-  return {
-    schema: REPORT_SCHEMA,
-    lab: { id: run.lab.id, slug: run.lab.slug, title: run.lab.title },
-    options: { ...run.options, quick: run.common.quick, repeat: run.common.repeat, warmup: run.common.warmup },
-    seed: run.common.seed,
-    host: run.host,
-    machine: machine(),
-    startedAt: new Date(Date.now() - durationMs).toISOString(),
-    durationMs,
-    metrics: [],
-    tables: [],
-    charts: [],
-    checks: [],
-    outputs: {},
-    notes: [],
+  const name = status === 'timeout' ? 'TimeoutError' : status === 'interrupted' ? 'Interrupted' : 'Error';
+  return emptyReport(
+    {
+      lab: run.lab,
+      options: { ...run.options, quick: run.common.quick, repeat: run.common.repeat, warmup: run.common.warmup },
+      seed: run.common.seed,
+      host: run.host,
+      machine: machine(),
+      startedAt: new Date(Date.now() - durationMs).toISOString(),
+      durationMs,
+    },
     status,
-    error: { name: status === 'timeout' ? 'TimeoutError' : status === 'interrupted' ? 'Interrupted' : 'Error', message },
-  };
+    { name, message },
+  );
 }
 
 interface Handle {
@@ -241,4 +238,27 @@ export async function runInHost(run: HostRun): Promise<Report> {
 function formatSeconds(ms: number): string {
   const s = ms / 1000;
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+/**
+ * Run an invocation (a lab, its resolved options, the common settings as
+ * given) in its host, with the lab's defaults for what was not given: what
+ * `conc lab N` and each lab of `conc lab all` do. Always resolves with a report.
+ */
+export function runInvocation(
+  inv: LabInvocation,
+  hooks: { signal?: AbortSignal; onProgress?: (text: string, fraction?: number) => void } = {},
+): Promise<Report> {
+  const { lab } = inv.entry;
+  const r = resolveRun(lab, inv.common);
+  return runInHost({
+    lab,
+    labUrl: inv.entry.url,
+    options: inv.options,
+    common: { quick: r.quick, repeat: r.repeat, warmup: r.warmup, seed: r.seed },
+    host: r.host,
+    timeoutMs: r.timeoutMs,
+    ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+  });
 }

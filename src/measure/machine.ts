@@ -130,7 +130,7 @@ export function machine(): Machine {
     cacheLineBytes: caches.find((c) => c.lineBytes !== null)?.lineBytes ?? null,
     // gpu.js is not a dependency of this build yet (lab 11 is not implemented),
     // so no GPU mode is probed; say so rather than guess.
-    gpu: { modes: [], note: 'not probed: the GPU lab (11) and gpu.js are not part of this build yet' },
+    gpu: { modes: [], note: 'not probed here (a probe loads gpu.js in a child and runs a kernel on each backend): conc lab 11 shows the backend that runs and why the others do not' },
   };
   return cached;
 }

@@ -17,11 +17,19 @@ export interface SampleResult {
   cpu: number[];
 }
 
+/**
+ * One turn of the event loop, between runs and outside the timed part: with a
+ * synchronous fn, `await fn()` alone never lets the loop turn, so a timeout
+ * or Ctrl-C (an abort delivered as a message) would wait for every sample.
+ */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export async function sample(fn: () => unknown, cfg: SampleConfig): Promise<SampleResult> {
   const { warmup, repeat } = cfg;
   const minTime = cfg.minTimeMs ?? 0;
   const maxTime = cfg.maxTimeMs ?? 30_000;
   for (let i = 0; i < warmup; i++) {
+    await turn();
     cfg.signal?.throwIfAborted();
     await fn();
   }
@@ -29,6 +37,7 @@ export async function sample(fn: () => unknown, cfg: SampleConfig): Promise<Samp
   const cpu: number[] = [];
   const start = process.hrtime.bigint();
   for (;;) {
+    await turn();
     cfg.signal?.throwIfAborted();
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();

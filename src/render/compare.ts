@@ -1,13 +1,14 @@
 /**
- * A comparison (src/measure/compare.ts) as text for a terminal or as Markdown
+ * A comparison (src/compare/) as text for a terminal or as Markdown
  * for a CI job summary: the machines side by side, one table per lab with a
  * row per metric and a geomean row, then outputs that differ, unmatched
  * metrics and a legend. JSON is the comparison object itself (the CLI adds
  * the schema tag).
  */
+import { variantLabel } from '../compare/match.js';
+import type { Comparison, CompareRow, GeomeanRow } from '../compare/model.js';
+import { MIN_SAMPLES, type Verdict } from '../measure/compare.js';
 import { box } from './box.js';
-import type { Comparison, CompareRow, GeomeanRow, Verdict } from '../measure/compare.js';
-import { MIN_SAMPLES, variantLabel } from '../measure/compare.js';
 import { fmtNum, visibleDeep, wrap } from './format.js';
 import { proseWidth, type Style } from './style.js';
 

@@ -1,5 +1,5 @@
 /** Number and cell formatting shared by the text and Markdown renderers. */
-import type { Cell, Column, RangeCell } from '../core/report.js';
+import type { Cell, Column } from '../core/report.js';
 
 /** Significant digits without exponent noise: 1234 -> "1234", 0.012345 -> "0.0123". */
 export function fmtNum(v: number, digits = 3): string {
@@ -10,10 +10,6 @@ export function fmtNum(v: number, digits = 3): string {
   if (abs >= 10 ** digits) return Math.round(v).toLocaleString('en-US');
   const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(abs)));
   return v.toFixed(Math.min(decimals, 6));
-}
-
-export function isRange(c: Cell): c is RangeCell {
-  return typeof c === 'object' && c !== null && 'value' in c;
 }
 
 function withUnit(s: string, unit: string | undefined): string {

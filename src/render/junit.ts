@@ -12,7 +12,15 @@ import { visible } from './format.js';
 function attr(s: string): string {
   return visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
-const text = (s: string): string => visible(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Element text keeps its line breaks (a stack reads as one); other control characters are escaped. */
+const text = (s: string): string =>
+  s
+    .split('\n')
+    .map((l) => visible(l.replace(/\r$/, '')))
+    .join('\n')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 function suite(r: Report): string {

@@ -6,6 +6,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Paint } from './chart.js';
 
+export { outputWidth } from './fit.js';
+
 export interface Style extends Paint {
   color: boolean;
   /** Columns of the terminal the output goes to; Infinity without a terminal (full width). */
@@ -38,18 +40,6 @@ export function colorWanted(opts: { noColor?: boolean; json?: boolean }): boolea
   if (opts.noColor || opts.json) return false;
   if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
   return Boolean(process.stdout.isTTY);
-}
-
-/**
- * The width to render for: $COLUMNS when set to a positive integer (so a
- * pipe can ask for a width too), else the terminal's columns, else Infinity:
- * without a terminal nothing is wrapped or narrowed.
- */
-export function outputWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
-  const env = Number(process.env.COLUMNS);
-  if (Number.isInteger(env) && env > 0) return env;
-  if (stream.isTTY && (stream.columns ?? 0) > 0) return stream.columns as number;
-  return Infinity;
 }
 
 /**

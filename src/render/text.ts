@@ -4,6 +4,7 @@ import { machineLine } from '../measure/machine.js';
 import { box } from './box.js';
 import { renderChart } from './chart.js';
 import { displayWidth, fmtCell, fmtDuration, headerLabel, wrap } from './format.js';
+import { gpuLine } from './gpu.js';
 import { proseWidth, type Style } from './style.js';
 
 export function renderTable(t: TableData, st: Style): string {
@@ -76,6 +77,7 @@ export function renderHeader(r: Report, chapter: string | undefined, st: Style):
 
 export function renderText(r: Report, st: Style, opts: { chapter?: string; verbose?: boolean } = {}): string {
   const parts: string[] = [renderHeader(r, opts.chapter, st)];
+  if (r.gpu) parts.push(gpuLine(r.gpu, st));
   for (const t of r.tables) parts.push(renderTable(t, st));
   for (const c of r.charts) parts.push(renderChart(c, st.width, st));
   if (r.notes.length) parts.push(r.notes.map((n) => hanging('• ', n, 2, st).join('\n')).join('\n'));

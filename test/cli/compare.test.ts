@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
-import { compareFiles, type InputReport } from '../../src/measure/compare.js';
+import { compareFiles } from '../../src/compare/files.js';
+import type { InputReport } from '../../src/compare/model.js';
 import { renderCompareText } from '../../src/render/compare.js';
 import { makeStyle } from '../../src/render/style.js';
 

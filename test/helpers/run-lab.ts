@@ -18,10 +18,11 @@ type Report = import('../../src/core/report.js').Report;
 export async function runLab(ref: string | number, args: string[] = ['--quick']): Promise<Report> {
   const registry = (await import(path.join(ROOT, 'dist/src/core/registry.js'))) as typeof import('../../src/core/registry.js');
   const labCmd = (await import(path.join(ROOT, 'dist/src/cli/commands/lab.js'))) as typeof import('../../src/cli/commands/lab.js');
+  const host = (await import(path.join(ROOT, 'dist/src/hosts/run-lab.js'))) as typeof import('../../src/hosts/run-lab.js');
   const reg = await registry.loadRegistry();
   const entry = registry.resolveLab(reg, String(ref));
   const inv = labCmd.parseLabArgs(entry, args);
-  return labCmd.runInvocation(inv);
+  return host.runInvocation(inv);
 }
 
 export interface CliResult {

@@ -10,6 +10,8 @@ const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 function validator(name: string): ReturnType<typeof ajv.compile> {
   let v = validators.get(name);
   if (!v) {
+    // The suite and compare schemas refer to the report schema's definitions: register it first.
+    if (name !== 'conc.report.schema.json') validator('conc.report.schema.json');
     v = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'schema', name), 'utf8')) as object);
     validators.set(name, v);
   }

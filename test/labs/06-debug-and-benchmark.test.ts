@@ -2,12 +2,29 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACCOUNTS, INITIAL_BALANCE, planTransfers, simulate, verdict } from '../../labs/06-debug-and-benchmark/bank.js';
+import {
+  ACCOUNTS,
+  ACTIVE,
+  BANK_BYTES,
+  INITIAL_BALANCE,
+  MAX_STEPS,
+  STEPS,
+  bankViews,
+  nextTurn,
+  planTransfers,
+  resetRun,
+  resultOf,
+  transfers,
+  verdict,
+  type RunConfig,
+  type Step,
+} from '../../labs/06-debug-and-benchmark/bank.js';
+import { model } from '../../labs/06-debug-and-benchmark/model.js';
 import { histogramOf } from '../../labs/06-debug-and-benchmark/harness.js';
 import { findCycles } from '../../labs/06-debug-and-benchmark/lock-graph.js';
 import type { CpuProfile } from '../../labs/06-debug-and-benchmark/messages.js';
 import { profileProblems, selfTimes } from '../../labs/06-debug-and-benchmark/profile.js';
-import { runCli, runLab } from '../helpers/run-lab.js';
+import { ROOT, runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
 
 type Report = import('../../src/core/report.js').Report;
@@ -32,23 +49,63 @@ function everyCheckPassedOrSkippedWithReason(r: Report): void {
   expect(r.status).toBe('ok');
 }
 
+/**
+ * bank.ts's own code (the generators and nextTurn the clerks run) driven in
+ * one thread with the clerks' protocol: what the lab's old model was. Here
+ * only, to cross-check the model that is written apart from it.
+ */
+function driveBank(seed: number, cfg: RunConfig) {
+  const bank = bankViews(new SharedArrayBuffer(BANK_BYTES));
+  const { acc, ctl, mutex } = bank;
+  resetRun(bank, seed, cfg.workers);
+  const gens = Array.from({ length: cfg.workers }, (_, w) => transfers(acc, planTransfers(seed, w, cfg.transfers), cfg.program === 'fixed' ? mutex : null));
+  let applied = 0;
+  for (let turn = 0; turn >= 0; ) {
+    if (Atomics.load(ctl, STEPS) > MAX_STEPS) throw new Error(`seed ${seed} passed ${MAX_STEPS} steps`);
+    const r = (gens[turn] as Generator<Step, number>).next();
+    if (r.done) {
+      applied += r.value;
+      Atomics.and(ctl, ACTIVE, ~(1 << turn));
+    }
+    turn = nextTurn(ctl, turn, cfg.workers, cfg.preempt, r.value === 'blocked');
+  }
+  return resultOf(seed, acc, ctl, applied);
+}
+
 describe('debug-and-benchmark: the pieces (pure)', () => {
   const cfg = { workers: 2, transfers: 4, preempt: 0.01 };
 
-  it('the one-thread model is a function of the seed', () => {
+  it('the model is a function of the seed', () => {
     for (const seed of [1, 42, 4_000_000_000]) {
-      expect(simulate(seed, { ...cfg, program: 'buggy' })).toEqual(simulate(seed, { ...cfg, program: 'buggy' }));
+      expect(model(seed, { ...cfg, program: 'buggy' })).toEqual(model(seed, { ...cfg, program: 'buggy' }));
     }
     expect(planTransfers(7, 0, 4)).toEqual(planTransfers(7, 0, 4));
     expect(planTransfers(7, 0, 4)).not.toEqual(planTransfers(7, 1, 4));
   });
 
+  it('the model, written apart, agrees with the bank code driven in one thread', () => {
+    for (const [workers, transfersPer, preempt] of [
+      [2, 4, 0.01],
+      [3, 6, 0.3],
+      [4, 3, 0.9],
+    ] as const) {
+      for (const program of ['buggy', 'fixed'] as const) {
+        for (let seed = 0; seed < 150; seed++) {
+          const c = { program, workers, transfers: transfersPer, preempt };
+          const m = model(seed, c);
+          const b = driveBank(seed, c);
+          expect([m.balances, m.steps, m.switches, m.applied], `${program} seed ${seed}`).toEqual([b.balances, b.steps, b.switches, b.applied]);
+        }
+      }
+    }
+  });
+
   it('the buggy transfer breaks the invariant on some seeds, the fixed one on none', () => {
     let buggy = 0;
     for (let seed = 0; seed < 300; seed++) {
-      if (simulate(seed, { ...cfg, program: 'buggy' }).broken.length > 0) buggy++;
-      const fixed = simulate(seed, { ...cfg, program: 'fixed', workers: 3, preempt: 0.3 });
-      expect(fixed.broken, `seed ${seed}`).toEqual([]);
+      if (verdict(model(seed, { ...cfg, program: 'buggy' }).balances).length > 0) buggy++;
+      const fixed = model(seed, { ...cfg, program: 'fixed', workers: 3, preempt: 0.3 });
+      expect(verdict(fixed.balances), `seed ${seed}`).toEqual([]);
     }
     expect(buggy).toBeGreaterThan(0);
     expect(buggy).toBeLessThan(300);
@@ -141,6 +198,12 @@ describe('debug-and-benchmark: the lab', () => {
     expect(r.outputs['lockOrder.inverted.cycles']).toEqual(['A→B→A']);
     expect(r.outputs['lockOrder.ring.cycles']).toEqual(['A→B→C→A']);
     expect(r.headline?.label).toBe('buggy transfer broke');
+
+    // As printed on an 80-column terminal, nothing is wider.
+    const { renderText } = (await import(path.join(ROOT, 'dist/src/render/text.js'))) as typeof import('../../src/render/text.js');
+    const { makeStyle } = (await import(path.join(ROOT, 'dist/src/render/style.js'))) as typeof import('../../src/render/style.js');
+    const { displayWidth } = (await import(path.join(ROOT, 'dist/src/render/format.js'))) as typeof import('../../src/render/format.js');
+    for (const l of renderText(r, makeStyle(false, 80)).split('\n')) expect(displayWidth(l), l).toBeLessThanOrEqual(80);
   });
 
   it('--seed replays the first failing run: the same failure, to the last step', async () => {
@@ -153,7 +216,7 @@ describe('debug-and-benchmark: the lab', () => {
     expect(r.outputs['race.seeded.buggy.firstFailingSeed']).toBe(seed);
     expect(r.outputs['race.seeded.buggy.broken']).toBe(1);
     expect(r.outputs['race.seeded.buggy.firstFailure']).toEqual(first.outputs['race.seeded.buggy.firstFailure']);
-    const replay = r.checks.find((c) => c.name.startsWith('replaying the first failing seed'));
+    const replay = r.checks.find((c) => c.name.startsWith('first failing seed replays identically'));
     expect(replay?.ok, replay?.detail).toBe(true);
   });
 
@@ -170,7 +233,7 @@ describe('debug-and-benchmark: the lab', () => {
     expect(doc.samples.length).toBe(doc.timeDeltas.length);
     expect(profileProblems(doc)).toEqual([]);
     expect(r.notes.some((n) => n.includes(file))).toBe(true);
-    const check = r.checks.find((c) => c.name.startsWith('the .cpuprofile file parses'));
+    const check = r.checks.find((c) => c.name.startsWith('the .cpuprofile file reads back'));
     expect(check?.ok, check?.detail).toBe(true);
   });
 

@@ -140,4 +140,14 @@ describe('the width the CLI renders for', () => {
     const full = await runCli(['compare', ...files], { env: { COLUMNS: undefined } });
     expect(widest(full.stdout)).toBeGreaterThan(60);
   });
+  it('conc list fits COLUMNS=80 and 40 (the title column goes first), and keeps it without a terminal', async () => {
+    for (const cols of [80, 40]) {
+      const r = await runCli(['list'], { env: { COLUMNS: String(cols) } });
+      expect(r.code).toBe(0);
+      expect(widest(r.stdout)).toBeLessThanOrEqual(cols);
+      expect(r.stdout).toMatch(/speed-it-up/);
+    }
+    const full = await runCli(['list'], { env: { COLUMNS: undefined } });
+    expect(full.stdout).toMatch(/│ title +│/);
+  });
 });

@@ -1,11 +1,12 @@
 /** `conc info [--json]`: this machine's fingerprint (what every report carries). */
+import { EXIT } from '../../core/errors.js';
 import { formatBytes, machine } from '../../measure/machine.js';
 
 export async function infoCommand(opts: { json?: boolean }): Promise<number> {
   const m = machine();
   if (opts.json) {
     process.stdout.write(JSON.stringify({ schema: 'conc.machine/1', machine: m }, null, 2) + '\n');
-    return 0;
+    return EXIT.ok;
   }
   const caches = m.caches.length
     ? m.caches.map((c) => `L${c.level} ${c.type.toLowerCase()} ${formatBytes(c.sizeBytes)}`).join(', ')
@@ -26,5 +27,5 @@ export async function infoCommand(opts: { json?: boolean }): Promise<number> {
   ];
   const w = Math.max(...lines.map(([k]) => k.length));
   process.stdout.write(lines.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n');
-  return 0;
+  return EXIT.ok;
 }

@@ -1,122 +1,65 @@
 /**
  * `conc lab <id|slug> [options]`: resolve the lab, turn argv into typed
- * options from its option table, run it in its host, render the report.
- * Nothing here measures.
+ * options from its option table and the common flags, run it in its host
+ * (hosts/run-lab.ts), render the report. Nothing here measures.
  */
-import { UsageError } from '../../core/errors.js';
+import { EXIT } from '../../core/errors.js';
+import { DEFAULT_TIMEOUT_S, resolveLabOptions, type LabInvocation } from '../../core/invocation.js';
 import type { AnyLab } from '../../core/lab.js';
-import { defaultValue, describeAccepted, flagName, formatValue, parseOptionValue } from '../../core/options.js';
 import { loadRegistry, resolveLab, type LoadedLab } from '../../core/registry.js';
 import { exitCodeOf, type Report } from '../../core/report.js';
-import { runInHost } from '../../hosts/run-lab.js';
-import { checkOutPath, writeAtomic } from '../io.js';
-import { COMMON_HELP, DEFAULT_TIMEOUT_S, addCommonFlags, parseCommon, type CommonOptions } from '../common.js';
-import { newCommand, parseWith } from '../parse.js';
+import { runInvocation } from '../../hosts/run-lab.js';
 import { colorWanted, makeStyle, outputWidth } from '../../render/style.js';
-import { startSpinner } from '../spinner.js';
+import { COMMON_FLAGS, parseCommon, type CommonOptions } from '../common.js';
+import { acceptedBy, formatRows, helpColumn, helpRows, helpWidthOf, prose, registerFlags } from '../flags.js';
+import { checkOutPath, writeAtomic } from '../io.js';
+import { newCommand, parseWith } from '../parse.js';
 import { installSignals } from '../signals.js';
+import { startSpinner } from '../spinner.js';
 
-export function labHelp(lab: AnyLab): string {
-  const rows: [string, string][] = [];
-  for (const [key, spec] of Object.entries(lab.options)) {
-    const flag = spec.type === 'boolean' ? flagName(key) : `${flagName(key)} <${spec.type === 'choice' ? spec.choices.join('|') : spec.type === 'list' ? 'a,b,...' : spec.type === 'range' ? 'lo-hi' : spec.type === 'duration' ? 'time' : spec.type === 'string' ? 'value' : 'n'}>`;
-    const quick = lab.quick && key in lab.quick ? `; --quick: ${formatValue(spec, (lab.quick as Record<string, unknown>)[key])}` : '';
-    const accepted = spec.type === 'boolean' || spec.type === 'choice' ? '' : `${describeAccepted(spec)}; `;
-    const def = spec.type === 'string' && spec.default === '' ? 'none' : formatValue(spec, defaultValue(spec));
-    rows.push([flag, `${spec.help} (${accepted}default: ${def}${quick})`]);
-  }
-  const w = Math.max(...[...rows, ...COMMON_HELP].map(([f]) => f.length)) + 2;
-  const fmt = ([f, h]: [string, string]): string => `  ${f.padEnd(w)}${h}`;
+export function labHelp(lab: AnyLab, width: number | undefined): string {
+  const rows = helpRows(lab.options, { quick: lab.quick as Record<string, unknown> | undefined, negatable: true });
+  const common: [string, string][] = [...helpRows(COMMON_FLAGS), ['-h, --help', "this lab's options"]];
+  const col = helpColumn([...rows, ...common], width); // one column for both lists
   const hosts = (lab.hosts ?? [lab.host]).join(', ');
   const repeat = lab.repeat ? `; --repeat defaults to ${lab.repeat.default} (${lab.repeat.quick} with --quick)` : '';
   return [
     `Usage: conc lab ${lab.id} [options]        (or: conc lab ${lab.slug})`,
     '',
     `${lab.title}`,
-    `${lab.summary}`,
+    ...prose(lab.summary, width),
     '',
     'Lab options:',
-    ...(rows.length ? rows.map(fmt) : ['  (none)']),
+    ...(rows.length ? formatRows(rows, width, col) : ['  (none)']),
     '',
     'Common options:',
-    ...COMMON_HELP.map(fmt),
+    ...formatRows(common, width, col),
     '',
-    `Host: ${lab.host} (supports: ${hosts}); timeout ${lab.timeout ?? DEFAULT_TIMEOUT_S} s${repeat}.`,
+    ...prose(`Host: ${lab.host} (supports: ${hosts}); timeout ${lab.timeout ?? DEFAULT_TIMEOUT_S} s${repeat}.`, width),
     '',
   ].join('\n');
 }
 
-/** Resolve a lab's options: defaults, then --quick overrides, then the user's flags. */
-export function resolveLabOptions(lab: AnyLab, raw: Record<string, string | boolean | undefined>, quick: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(lab.options)) {
-    out[key] = defaultValue(spec);
-    if (quick && lab.quick && key in lab.quick) out[key] = (lab.quick as Record<string, unknown>)[key];
-    const v = raw[key];
-    if (v === undefined) continue;
-    if (spec.type === 'boolean') out[key] = v === true;
-    else if (typeof v === 'string') out[key] = parseOptionValue(flagName(key), spec, v);
-  }
-  return out;
-}
-
-export interface LabInvocation {
-  entry: LoadedLab;
-  options: Record<string, unknown>;
+export interface CliInvocation extends LabInvocation {
   common: CommonOptions;
 }
 
 /** Parse `conc lab <ref> ...args` for one lab; throws UsageError on bad input. */
-export function parseLabArgs(entry: LoadedLab, args: string[]): LabInvocation {
+export function parseLabArgs(entry: LoadedLab, args: string[]): CliInvocation {
   const { lab } = entry;
-  const cmd = addCommonFlags(newCommand(`conc lab ${lab.id}`));
-  for (const [key, spec] of Object.entries(lab.options)) {
-    if (spec.type === 'boolean') {
-      cmd.option(flagName(key), spec.help);
-      cmd.option(`--no-${flagName(key).slice(2)}`, `not ${spec.help}`);
-    } else cmd.option(`${flagName(key)} <value>`, spec.help);
-  }
-  const describe = (flag: string): string | undefined => {
-    const key = Object.keys(lab.options).find((k) => flagName(k) === flag);
-    const spec = key ? lab.options[key] : undefined;
-    return spec ? describeAccepted(spec) : undefined;
-  };
-  const raw = parseWith(cmd, args, `for lab ${lab.id} (${lab.slug})`, describe);
+  const cmd = registerFlags(registerFlags(newCommand(`conc lab ${lab.id}`), COMMON_FLAGS), lab.options, { negatable: true });
+  const raw = parseWith(cmd, args, `for lab ${lab.id} (${lab.slug})`, (flag) => acceptedBy({ ...COMMON_FLAGS, ...lab.options }, flag));
   const common = parseCommon(raw, lab);
   const options = resolveLabOptions(lab, raw, common.quick);
   return { entry, options, common };
 }
 
-export async function runInvocation(
-  inv: LabInvocation,
-  hooks: { signal?: AbortSignal; onProgress?: (text: string, fraction?: number) => void } = {},
-): Promise<Report> {
-  const { lab } = inv.entry;
-  const c = inv.common;
-  const repeat = c.repeat ?? (c.quick ? (lab.repeat?.quick ?? 3) : (lab.repeat?.default ?? 5));
-  const warmup = c.warmup ?? (c.quick ? (lab.warmup?.quick ?? 1) : (lab.warmup?.default ?? 1));
-  return runInHost({
-    lab,
-    labUrl: inv.entry.url,
-    options: inv.options,
-    common: { quick: c.quick, repeat, warmup, seed: c.seed },
-    host: c.host ?? lab.host,
-    timeoutMs: c.timeoutMs ?? (lab.timeout ?? DEFAULT_TIMEOUT_S) * 1000,
-    ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
-    ...(hooks.signal ? { signal: hooks.signal } : {}),
-  });
-}
-
 export async function labCommand(ref: string, args: string[]): Promise<number> {
-  if (ref === 'all') {
-    const { suiteCommand } = await import('./suite.js');
-    return suiteCommand(args);
-  }
   const reg = await loadRegistry();
   const entry = resolveLab(reg, ref);
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(labHelp(entry.lab));
-    return 0;
+    process.stdout.write(labHelp(entry.lab, helpWidthOf(outputWidth())));
+    return EXIT.ok;
   }
   const inv = parseLabArgs(entry, args);
   const { common } = inv;
@@ -137,6 +80,12 @@ export async function labCommand(ref: string, args: string[]): Promise<number> {
   else if (common.format === 'md') {
     const { renderMarkdown } = await import('../../render/markdown.js');
     process.stdout.write(renderMarkdown(report));
+  } else if (common.format === 'junit') {
+    const { renderJunit } = await import('../../render/junit.js');
+    process.stdout.write(renderJunit([report], `conc lab ${entry.id}`));
+  } else if (common.format === 'csv') {
+    const { renderCsv } = await import('../../render/csv.js');
+    process.stdout.write(renderCsv([report]));
   } else {
     const { renderText } = await import('../../render/text.js');
     process.stdout.write(renderText(report, style, { chapter: entry.lab.chapter, verbose: common.verbose }));
@@ -148,5 +97,3 @@ export async function labCommand(ref: string, args: string[]): Promise<number> {
   }
   return exitCodeOf(report.status);
 }
-
-export { UsageError };

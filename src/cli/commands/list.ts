@@ -1,6 +1,9 @@
 /** `conc list [--json]`: the labs, and any that are broken, by name. */
+import { EXIT } from '../../core/errors.js';
 import { readFreshManifest } from '../../core/manifest.js';
 import { loadRegistry } from '../../core/registry.js';
+import { outputWidth } from '../../render/fit.js';
+import { wrap } from '../../render/format.js';
 import { plainTable } from '../../render/plain-table.js';
 
 interface Row {
@@ -27,10 +30,15 @@ export async function listCommand(opts: { json?: boolean; color?: boolean }): Pr
   if (opts.json) {
     process.stdout.write(JSON.stringify({ schema: 'conc.list/1', labs: rows, broken }, null, 2) + '\n');
   } else {
-    const headers = ['id', 'slug', 'title', 'host', 'summary'];
-    const body = rows.map((r) => [String(r.id), r.slug, r.title, r.host, r.summary]);
-    process.stdout.write(`${rows.length} labs\n${plainTable(headers, body, [true])}\n`);
+    const width = outputWidth();
+    // The full table when it fits as it is; in a narrower terminal the title goes first (the
+    // summary says more) and the summary wraps.
+    const table =
+      plainTable(['id', 'slug', 'title', 'host', 'summary'], rows.map((r) => [String(r.id), r.slug, r.title, r.host, r.summary]), [true], width, false) ??
+      plainTable(['id', 'slug', 'host', 'summary'], rows.map((r) => [String(r.id), r.slug, r.host, r.summary]), [true], width) ??
+      rows.flatMap((r) => wrap(`${r.id} ${r.slug} (${r.host}): ${r.summary}`, width - 2).map((l, i) => (i ? `  ${l}` : l))).join('\n');
+    process.stdout.write(`${rows.length} labs\n${table}\n`);
   }
   for (const b of broken) process.stderr.write(`conc: lab ${b.id ?? '?'} (${b.slug}) is broken: ${b.problem}\n`);
-  return broken.length > 0 && rows.length === 0 ? 1 : 0;
+  return broken.length > 0 && rows.length === 0 ? EXIT.failed : EXIT.ok;
 }

@@ -1,0 +1,69 @@
+/**
+ * For the lab 7 and 8 tests: find every process a CLI run started, by a mark
+ * in its environment (children inherit the CLI's environment, including a
+ * daemon that is nobody's child any more), and check that none is left.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { isRunning } from '../helpers/run-lab.js';
+
+export const MARK = 'CONC_TEST_MARK';
+export const newMark = (): string => randomUUID();
+
+/** Pids whose environment carries MARK=mark (Linux /proc); [] where there is no /proc. */
+export function marked(mark: string): number[] {
+  const needle = `${MARK}=${mark}\0`;
+  const out: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (`${readFileSync(`/proc/${e}/environ`, 'latin1')}\0`.includes(needle)) out.push(Number(e));
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return out;
+}
+
+/** The command line of a pid ('' when gone). */
+export function cmdOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Polls the marked processes while a run goes on: everything seen, with its command line. */
+export function watch(mark: string, everyMs = 25): { seen: Map<number, string>; stop(): void } {
+  const seen = new Map<number, string>();
+  const look = (): void => {
+    for (const p of marked(mark)) if (!seen.has(p)) seen.set(p, cmdOf(p));
+  };
+  look();
+  const timer = setInterval(look, everyMs);
+  return { seen, stop: () => clearInterval(timer) };
+}
+
+/** Wait until pred holds (polling), up to ms; returns whether it did. */
+export async function until(pred: () => boolean, ms: number): Promise<boolean> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    if (pred()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return pred();
+}
+
+/** The pids among these still running (zombies count as gone), after up to ms for stragglers. */
+export async function survivors(pids: Iterable<number>, ms = 2000): Promise<number[]> {
+  const all = [...pids];
+  await until(() => all.every((p) => !isRunning(p)), ms);
+  return all.filter(isRunning);
+}
