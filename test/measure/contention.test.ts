@@ -71,6 +71,7 @@ describe('contention: others\' load from /proc/stat', () => {
   it('reads a growing busy counter from /proc/stat where there is one, and a span sees our own CPU', () => {
     const a = machineBusyMs();
     if (!existsSync('/proc/stat')) return expect(a).toBeNull();
+    const t0 = performance.now();
     const span = loadSpan();
     const c0 = process.cpuUsage();
     const cpuMs = (): number => {
@@ -82,10 +83,13 @@ describe('contention: others\' load from /proc/stat', () => {
     }
     const b = machineBusyMs();
     const r = span.end(5);
+    const wall = performance.now() - t0;
     expect(a).not.toBeNull();
     expect((b as number) - (a as number)).toBeGreaterThanOrEqual(40);
     expect(r.ownCpuMs).toBeGreaterThanOrEqual(60 + 5);
-    expect(r.wallMs).toBeGreaterThanOrEqual(59);
+    // Our CPU counts every thread of this process (GC, the test runner's), so it can exceed the wall time.
+    expect(r.wallMs).toBeGreaterThan(0);
+    expect(r.wallMs).toBeLessThanOrEqual(wall);
     expect(r.busyMs).not.toBeNull();
   });
 });
