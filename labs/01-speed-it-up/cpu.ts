@@ -80,7 +80,7 @@ export async function cpuWorkload(ctx: LabContext<unknown>, o: CpuOptions): Prom
   ctx.check(
     'cpu: factorisations are correct',
     wrong.length === 0,
-    `${N} numbers, ${factorCount} prime factors, product and primality verified for each; ` +
+    `${N.toLocaleString('en-US')} numbers, ${factorCount.toLocaleString('en-US')} prime factors, product and primality verified for each; ` +
       `wrong: ${wrong.slice(0, 5).join(', ') || 'none'}`,
   );
   // A bound no share can reach unless something is stuck: the whole reference pass, times 20.
@@ -145,7 +145,7 @@ export async function cpuWorkload(ctx: LabContext<unknown>, o: CpuOptions): Prom
 
   ctx.output('cpu.factors', factorCount);
   checksums(ctx, 'cpu', 'every variant finds the same factors', hex(reference), ms);
-  const speedups = report(ctx, 'cpu', ms, `${N} numbers`, fresh);
+  const speedups = report(ctx, 'cpu', ms, `${N.toLocaleString('en-US')} numbers`, fresh);
 
   const names = { async: 'cpu: async brings no speedup', speedup: 'cpu: k threads bring a speedup', overlap: 'cpu: k threads run at the same time' };
   const j = tried?.value;

@@ -102,7 +102,7 @@ export async function ioWorkload(ctx: LabContext<unknown>, o: IoOptions): Promis
           { tries: o.tries, limit: o.busyLimit, between: () => ctx.sleep(RETRY_PAUSE_MS) },
         );
   checksums(ctx, 'io', 'every variant gets the same answers', hex(expected), ms);
-  const speedups = report(ctx, 'io', ms, `${R} requests, ${delay} ms each`, fresh);
+  const speedups = report(ctx, 'io', ms, `${R.toLocaleString('en-US')} requests, ${delay.toLocaleString('en-US')} ms each`, fresh);
 
   const names = { waits: 'io: the server really waits', async: 'io: async alone brings a speedup' };
   const j = tried?.value;
@@ -112,7 +112,7 @@ export async function ioWorkload(ctx: LabContext<unknown>, o: IoOptions): Promis
       ctx,
       names.waits,
       j.waitsOk,
-      `fastest sequential run ${j.fastest.toFixed(1)} ms for ${R} requests of ${delay} ms ` +
+      `fastest sequential run ${j.fastest.toLocaleString('en-US', { maximumFractionDigits: 1 })} ms for ${R.toLocaleString('en-US')} requests of ${delay} ms ` +
         `(needs >= ${R} x ${delay - 1} ms: a timer may fire up to 1 ms early)`,
       tried,
     );
@@ -122,7 +122,7 @@ export async function ioWorkload(ctx: LabContext<unknown>, o: IoOptions): Promis
       ctx,
       names.async,
       j.asyncOk,
-      `async ${j.asyncRatio.toFixed(2)}x sequential on one thread (needs >= ${ASYNC_IO_MIN}x; the ideal is ${R}x: all the waits overlap)`,
+      `async ${j.asyncRatio.toFixed(2)}x sequential on one thread (needs >= ${ASYNC_IO_MIN}x; the ideal is ${R.toLocaleString('en-US')}x: all the waits overlap)`,
       tried,
     );
   return { speedups };

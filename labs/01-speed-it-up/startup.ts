@@ -71,7 +71,7 @@ export async function startup(ctx: LabContext<unknown>, o: StartupOptions): Prom
   ctx.check(
     'a child process starts slower than a worker thread',
     processMs > threadMs,
-    `medians: process ${processMs.toFixed(1)} ms, thread ${threadMs.toFixed(1)} ms (needs process > thread): ` +
+    `medians: process ${processMs.toLocaleString('en-US', { maximumFractionDigits: 1 })} ms, thread ${threadMs.toLocaleString('en-US', { maximumFractionDigits: 1 })} ms (needs process > thread): ` +
       'a process boots a whole runtime, a thread reuses this one',
   );
   return { threadMs, processMs };

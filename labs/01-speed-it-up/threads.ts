@@ -78,6 +78,8 @@ export interface ThreadsJudgement {
   overlapDetail: string;
 }
 
+const ms = (x: number): string => Math.round(x).toLocaleString('en-US');
+
 export function judgeThreads(s: ThreadsSetting, seq: Timings, threads: Timings): ThreadsJudgement {
   const p = Math.min(s.k, s.cores);
   const seqMs = median(seq.wall);
@@ -97,7 +99,7 @@ export function judgeThreads(s: ThreadsSetting, seq: Timings, threads: Timings):
       `${s.k} threads ${ratio.toFixed(2)}x sequential, range ${low.toFixed(2)}-${high.toFixed(2)}x ` +
       `(needs >= ${THREADS_CPU_MIN}x, range above 1; ideal ${best.toFixed(2)}x on ${s.cores} cores)`,
     overlapDetail:
-      `cores busy ${coresBusy.toFixed(2)} (CPU ${cpu.toFixed(0)} ms / wall ${wall.toFixed(0)} ms; ` +
+      `cores busy ${coresBusy.toFixed(2)} (CPU ${ms(cpu)} ms / wall ${ms(wall)} ms; ` +
       `needs >= ${min.toFixed(2)}; threads taking turns read 1)`,
   };
 }

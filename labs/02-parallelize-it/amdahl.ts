@@ -8,21 +8,22 @@
 import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
 import { checkOnTries, untilQuiet } from '../../src/measure/contention.js';
-import { median, ratioOfMedians } from '../../src/measure/stats.js';
+import { ratioOfMedians } from '../../src/measure/stats.js';
 import { amdahl, fitSerialFraction, type AmdahlFit, type SpeedupPoint } from './laws.js';
 import { amdahlJob, type JobStrategy, type WorkPool } from './pool.js';
 import { interleaved, remeasured, sweepLoad, workerCounts, type SweepResult } from './sweep.js';
 
 /**
  * |fitted - configured| allowed. With 2 cores only S(2) informs the fit and
- * s = 2/S(2) - 1; at the default s = 0.2, 0.1 in s is -8% to +9% in S(2)
- * around Amdahl's 1.67x: room for messaging and scheduling on a 2-core
- * machine. The default serial fraction (0.2) is twice the tolerance, so
- * neither a job whose serial part ran in parallel (fit near 0) nor one whose
- * parallel part was not split (fit near 1) can pass.
+ * s = 2/S(2) - 1; at the default s = 0.3, 0.1 in s is -7% to +8% in S(2)
+ * around Amdahl's 1.54x: room for messaging and scheduling on a 2-core
+ * machine. A job whose serial part ran in parallel fits 2/S(2) - 1 of a fully
+ * parallel job: 0.02-0.11 on this VM (S(2) 1.8-1.96), not 0, so the default
+ * sits three tolerances above 0 (0.2 would leave a fit of 0.11 inside); a job
+ * whose parallel part was not split fits near 1.
  */
 export const FIT_TOLERANCE = 0.1;
-export const DEFAULT_SERIAL = 0.2;
+export const DEFAULT_SERIAL = 0.3;
 /** S(2) must beat this where Amdahl promises at least 1.33x (s <= 0.5). */
 export const MIN_S2 = 1.1;
 /** Pause before measuring again on a busy machine. */
@@ -32,16 +33,6 @@ const RETRY_PAUSE_MS = 300;
 export function fitVerdict(fitted: number, configured: number, tolerance = FIT_TOLERANCE): { ok: boolean; diff: number } {
   const diff = Math.abs(fitted - configured);
   return { ok: Number.isFinite(diff) && diff <= tolerance, diff };
-}
-
-/**
- * k x (one worker's time per unit alone) / (k workers' mean time per unit):
- * k when every worker had a core, 1 when they all took turns on one. Read
- * from the workers' own clocks, it is shown, never used to excuse a check:
- * a bug that serialises the workers changes exactly this figure.
- */
-export function deliveredCores(r: SweepResult, k: number): number {
-  return (k * median(r.unitMs.get(1) ?? [])) / median(r.unitMs.get(k) ?? []);
 }
 
 const wallOf = (r: SweepResult, k: number): number[] => r.wall.get(k) ?? [];
@@ -170,7 +161,6 @@ function record(
     const t = wallOf(sweep, k);
     const sum = ctx.metric({ name: 'job time', unit: 'ms', better: 'lower', variant: { ...a.variant, k }, samples: t });
     const sp = j.speedups.get(k) ?? { ratio: NaN, low: NaN, high: NaN };
-    const got = deliveredCores(sweep, k);
     return {
       k,
       time: { value: sum.median, low: sum.ci.low, high: sum.ci.high },
@@ -178,7 +168,6 @@ function record(
       amdahl: amdahl(sModel, k),
       ideal: k,
       efficiency: (100 * sp.ratio) / k,
-      delivered: Number.isFinite(got) ? got : null,
       note: k > cores ? 'oversubscribed' : k === 1 ? 'baseline' : 'fitted',
     };
   });
@@ -192,15 +181,13 @@ function record(
       { key: 'amdahl', label: j.fit ? `Amdahl, fit s=${j.fit.s.toFixed(3)}` : `Amdahl, s=${a.serial.toFixed(3)} as set`, unit: 'x' },
       { key: 'ideal', label: 'ideal', unit: 'x' },
       { key: 'efficiency', label: 'efficiency', unit: '%' },
-      { key: 'delivered', label: 'cores got' },
       { key: 'note', label: 'k is' },
     ],
     rows,
     highlight: [ratios.indexOf(Math.max(...ratios))],
     note:
       `Workers are started and JIT-warmed before timing: T(k) is the job alone (serial part on worker 0, then the rest split over k workers). ` +
-      `Speedup = T(1)/T(k), range from the medians' CIs. Cores got = k x one worker's time per unit alone / the k workers' mean time per unit, ` +
-      `from the workers' own clocks: shown, never used to excuse a check. ` +
+      `Speedup = T(1)/T(k), range from the medians' CIs. ` +
       `${cores >= 2 ? (cores === 2 ? 'Only k = 2 enters' : `Only 2 <= k <= ${cores} enter`) : 'No k enters'} the least-squares fit of s ` +
       `(this machine has ${cores} core${cores === 1 ? '' : 's'}); beyond that the workers share cores ` +
       `(oversubscribed), so measured speedup stalls while the formula, which assumes a core per worker, keeps climbing.`,

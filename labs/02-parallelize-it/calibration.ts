@@ -7,14 +7,16 @@ import type { WorkPool } from './pool.js';
 /** Units timed alone on worker 0. */
 const CALIBRATION_UNITS = 40;
 
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+
 export async function calibrate(ctx: LabContext<unknown>, o: { pool: WorkPool; units: number; serialUnits: number }): Promise<{ unitMs: number }> {
   const cal: number[] = [];
   for (let i = 0; i < 5; i++) cal.push((await o.pool.range(0, 0, CALIBRATION_UNITS)).ms / CALIBRATION_UNITS);
   const unitMs = median(cal);
   ctx.note(
-    `${o.pool.size} persistent workers started and warmed in ${o.pool.startupMs.toFixed(0)} ms, before and outside every timing. ` +
-      `One unit (${UNIT_ITERATIONS} xorshift steps) costs ${(unitMs * 1000).toFixed(0)} µs on one worker here, ` +
-      `so the Amdahl job (${o.units} units, ${o.serialUnits} serial) is about ${(o.units * unitMs).toFixed(0)} ms of CPU work.`,
+    `${o.pool.size} persistent workers started and warmed in ${n(o.pool.startupMs)} ms, before and outside every timing. ` +
+      `One unit (${n(UNIT_ITERATIONS)} xorshift steps) costs ${n(unitMs * 1000)} µs on one worker here, ` +
+      `so the Amdahl job (${n(o.units)} units, ${n(o.serialUnits)} serial) is about ${n(o.units * unitMs)} ms of CPU work.`,
   );
   return { unitMs };
 }

@@ -57,6 +57,8 @@ interface Layout {
   distance: number;
 }
 
+const n = (x: number): string => x.toLocaleString('en-US');
+
 /** Slowdown of counters on one line against padded ones, per op, and whether each clears the margin. Pure. */
 export function judgeFalseSharing(
   samples: ReadonlyMap<string, readonly number[]>,
@@ -115,7 +117,7 @@ export async function falseSharing(ctx: LabContext<unknown>, o: FalseSharingOpti
     last.total += sum;
     if (a !== o.increments || b !== o.increments || sum !== 2 * o.increments) {
       all.exact = false;
-      all.firstBad ??= `${op}, ${distance} B apart: counters ${a} and ${b}, buffer total ${sum}`;
+      all.firstBad ??= `${op}, ${distance} B apart: counters ${n(a)} and ${n(b)}, buffer total ${n(sum)}`;
     }
     return ms;
   };
@@ -162,7 +164,7 @@ export async function falseSharing(ctx: LabContext<unknown>, o: FalseSharingOpti
   ctx.check(
     'false-sharing counters add up exactly',
     all.exact,
-    all.exact ? `${all.runs} runs x 2 workers x ${o.increments} increments = ${all.total} counted` : `first wrong run: ${all.firstBad ?? '?'}`,
+    all.exact ? `${n(all.runs)} runs x 2 workers x ${n(o.increments)} increments = ${n(all.total)} counted` : `first wrong run: ${all.firstBad ?? '?'}`,
   );
   const name = `counters on one cache line are slower than padded ones (>= ${FALSE_SHARING_MIN}x)`;
   if (why) ctx.skip(name, why);

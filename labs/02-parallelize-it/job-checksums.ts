@@ -27,7 +27,7 @@ export function jobChecksums(ctx: LabContext<unknown>, o: JobChecksumsOptions): 
   ctx.check(
     'every job computes the same checksum',
     badAmdahl === 0 && badGustafson.length === 0,
-    `${amdahlSums.length} Amdahl runs against the one-thread reference ${reference.toString(16)}: ${badAmdahl} differ; ` +
+    `${amdahlSums.length.toLocaleString('en-US')} Amdahl runs against the one-thread reference ${reference.toString(16)}: ${badAmdahl} differ; ` +
       (badGustafson.length ? `Gustafson runs of one k disagree for k = ${badGustafson.join(', ')}` : 'Gustafson runs agree for every k'),
   );
   ctx.output('checksum', reference.toString(16).padStart(8, '0'));
