@@ -166,7 +166,6 @@ function record(
       time: { value: sum.median, low: sum.ci.low, high: sum.ci.high },
       speedup: { value: sp.ratio, low: sp.low, high: sp.high },
       amdahl: amdahl(sModel, k),
-      ideal: k,
       efficiency: (100 * sp.ratio) / k,
       note: k > cores ? 'oversubscribed' : k === 1 ? 'baseline' : 'fitted',
     };
@@ -179,7 +178,6 @@ function record(
       { key: 'time', label: 'time', unit: 'ms' },
       { key: 'speedup', label: 'speedup', unit: 'x' },
       { key: 'amdahl', label: j.fit ? `Amdahl, fit s=${j.fit.s.toFixed(3)}` : `Amdahl, s=${a.serial.toFixed(3)} as set`, unit: 'x' },
-      { key: 'ideal', label: 'ideal', unit: 'x' },
       { key: 'efficiency', label: 'efficiency', unit: '%' },
       { key: 'note', label: 'k is' },
     ],
@@ -187,7 +185,7 @@ function record(
     highlight: [ratios.indexOf(Math.max(...ratios))],
     note:
       `Workers are started and JIT-warmed before timing: T(k) is the job alone (serial part on worker 0, then the rest split over k workers). ` +
-      `Speedup = T(1)/T(k), range from the medians' CIs. ` +
+      `Speedup = T(1)/T(k), range from the medians' CIs; the ideal is k (the chart below). ` +
       `${cores >= 2 ? (cores === 2 ? 'Only k = 2 enters' : `Only 2 <= k <= ${cores} enter`) : 'No k enters'} the least-squares fit of s ` +
       `(this machine has ${cores} core${cores === 1 ? '' : 's'}); beyond that the workers share cores ` +
       `(oversubscribed), so measured speedup stalls while the formula, which assumes a core per worker, keeps climbing.`,
