@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addHash, factorise, factorSlice, isPrime, itemHash } from '../../labs/01-speed-it-up/checksum.js';
+import { beyondK, type Measured, type Speedups } from '../../labs/01-speed-it-up/variants.js';
 import { runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
 
@@ -89,6 +90,27 @@ describe('speed-it-up: the work (pure)', () => {
   });
 });
 
+describe('speed-it-up: a speedup above k explained', () => {
+  const m = (approach: Measured['approach'], k: number, cpu: number): Measured => ({ approach, k, wall: [1], cpu: [cpu], checksums: [], othersCores: 0 });
+  const sp = (ratio: number, low: number, high: number, k = 2) => ({ workload: 'cpu' as const, approach: 'processes' as const, k, ratio, low, high });
+  const speedups = (p: ReturnType<typeof sp>): Speedups =>
+    ({ sequential: sp(1, 0.9, 1.1, 1), async: sp(0.5, 0.4, 0.6, 1), threads: sp(1.8, 1.6, 1.9), processes: p }) as Speedups;
+  const ms = (processCpu: number): Measured[] => [m('sequential', 1, 200), m('async', 1, 300), m('threads', 2, 210), m('processes', 2, processCpu)];
+
+  it('says nothing at or below k', () => {
+    expect(beyondK(ms(200), speedups(sp(1.9, 1.7, 2.0)))).toBe('');
+  });
+  it('calls a range that reaches k noise', () => {
+    expect(beyondK(ms(200), speedups(sp(2.09, 1.8, 2.3)))).toMatch(/processes 2\.09x on k = 2 exceeds 2x only within the noise: its range \(1\.80-2\.30x\) reaches 2x/);
+  });
+  it('points to the CPU column when the work itself got cheaper', () => {
+    expect(beyondK(ms(180), speedups(sp(2.2, 2.1, 2.3)))).toMatch(/the work itself got cheaper: 180 ms of CPU against sequential's 200 ms/);
+  });
+  it('blames the baseline when the CPU did not drop', () => {
+    expect(beyondK(ms(210), speedups(sp(2.2, 2.1, 2.3)))).toMatch(/a slow sequential baseline/);
+  });
+});
+
 describe('speed-it-up: the lab', () => {
   it('runs both workloads in --quick form: tables, metrics, equal checksums, every check ok or skipped', async () => {
     const r = await runLab(1, ['--quick']);
@@ -100,6 +122,10 @@ describe('speed-it-up: the lab', () => {
     expect(r.tables[0]?.rows.map((row) => row.vehicle)).toEqual(['worker thread', 'child process']);
     expectWorkload(r, 'cpu', /^CPU-bound/);
     expectWorkload(r, 'io', /^I\/O-bound/);
+    // Efficiency means k cores turned into speed: shown for the CPU workload, left out for waits.
+    expect(r.tables[1]?.columns.map((c) => c.key)).toContain('efficiency');
+    expect(r.tables[2]?.columns.map((c) => c.key)).not.toContain('efficiency');
+    expect(r.tables[2]?.note).toMatch(/No efficiency column: these variants wait/);
     expect(r.outputs['cpu.factors']).toBeGreaterThan(r.options.numbers as number);
     const names = r.checks.map((c) => c.name);
     for (const n of [
