@@ -61,25 +61,14 @@ export class WorkPool {
   async job(k: number, serial: number, parallel: number): Promise<JobResult> {
     const first = serial > 0 ? (await this.range(0, 0, serial)).sum : 0;
     const rest = await this.split(k, serial, serial + parallel);
-    return { sum: addSums(first, rest.sum), unitMs: rest.unitMs };
+    return { sum: addSums(first, rest.sum) };
   }
 
   /** Units [from, to) split as evenly as whole units allow over workers 0..k-1, at the same time. */
   async split(k: number, from: number, to: number): Promise<JobResult> {
     const cut = (j: number): number => from + Math.floor((j * (to - from)) / k);
     const parts = await Promise.all(Array.from({ length: k }, (_, j) => this.range(j, cut(j), cut(j + 1))));
-    let sum = 0;
-    let cost = 0;
-    let busy = 0;
-    parts.forEach((p, j) => {
-      sum = addSums(sum, p.sum);
-      const n = cut(j + 1) - cut(j);
-      if (n > 0) {
-        cost += p.ms / n;
-        busy++;
-      }
-    });
-    return { sum, unitMs: busy ? cost / busy : NaN };
+    return { sum: parts.reduce((acc, p) => addSums(acc, p.sum), 0) };
   }
 }
 
@@ -90,11 +79,4 @@ export const amdahlJob: JobStrategy = (pool, k, serial, parallel) => pool.job(k,
 export interface JobResult {
   /** Checksum of all the job's units. */
   sum: number;
-  /**
-   * Mean over the workers of the parallel phase of their own time per unit
-   * (NaN without a parallel phase). A worker's time per unit grows only when
-   * it has to share a core, so against one worker alone it tells how many
-   * cores' worth of CPU the k workers really got.
-   */
-  unitMs: number;
 }

@@ -19,8 +19,6 @@ export function workerCounts(max: number, cores: number, reduced: boolean): numb
 export interface SweepResult {
   /** Per k, the wall time (ms) of each timed round, in round order. */
   wall: Map<number, number[]>;
-  /** Per k, the workers' mean time per unit in the parallel phase of each timed round (JobResult.unitMs). */
-  unitMs: Map<number, number[]>;
   /** Per k, the checksum of every run, warm-up rounds included. */
   sums: Map<number, number[]>;
   /** Per k, what the machine did during each timed round (others' load: sweepLoad). */
@@ -34,10 +32,9 @@ export function sweepLoad(r: SweepResult, ks?: readonly number[]): number | null
 
 /** `again` measured some k anew: its timings replace theirs in `r`, its checksums join theirs. */
 export function remeasured(r: SweepResult, again: SweepResult): SweepResult {
-  const out: SweepResult = { wall: new Map(r.wall), unitMs: new Map(r.unitMs), sums: new Map(r.sums), load: new Map(r.load) };
+  const out: SweepResult = { wall: new Map(r.wall), sums: new Map(r.sums), load: new Map(r.load) };
   for (const k of again.wall.keys()) {
     out.wall.set(k, again.wall.get(k) ?? []);
-    out.unitMs.set(k, again.unitMs.get(k) ?? []);
     out.load.set(k, again.load.get(k) ?? []);
     out.sums.set(k, [...(r.sums.get(k) ?? []), ...(again.sums.get(k) ?? [])]);
   }
@@ -50,10 +47,9 @@ export async function interleaved(
   job: (k: number) => Promise<JobResult>,
   label: string,
 ): Promise<SweepResult> {
-  const res: SweepResult = { wall: new Map(), unitMs: new Map(), sums: new Map(), load: new Map() };
+  const res: SweepResult = { wall: new Map(), sums: new Map(), load: new Map() };
   for (const k of ks) {
     res.wall.set(k, []);
-    res.unitMs.set(k, []);
     res.sums.set(k, []);
     res.load.set(k, []);
   }
@@ -62,14 +58,13 @@ export async function interleaved(
     const order = r % 2 === 0 ? ks : [...ks].reverse();
     for (const [i, k] of order.entries()) {
       ctx.progress(`${label}: round ${r + 1}/${rounds}, k = ${k}`, (r * ks.length + i) / (rounds * ks.length));
-      let out: JobResult = { sum: NaN, unitMs: NaN };
+      let out: JobResult = { sum: NaN };
       const span = loadSpan();
       const s = await ctx.sample(async () => (out = await job(k)), { warmup: 0, repeat: 1 });
       const load = span.end();
       res.sums.get(k)?.push(out.sum);
       if (r < ctx.warmup) continue;
       res.wall.get(k)?.push(...s.wall);
-      res.unitMs.get(k)?.push(out.unitMs);
       res.load.get(k)?.push(load);
     }
   }

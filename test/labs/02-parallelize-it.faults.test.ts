@@ -151,7 +151,6 @@ describe('lab 2: judging the fit and the false sharing (pure)', () => {
     const reading = { busyMs: 100, ownCpuMs: 90, wallMs: 100 };
     return {
       wall: new Map(ks.map((k) => [k, walls[k] as number[]])),
-      unitMs: new Map(ks.map((k) => [k, [1]])),
       sums: new Map(ks.map((k) => [k, [7]])),
       load: new Map(ks.map((k) => [k, [reading]])),
     };
