@@ -15,14 +15,15 @@ import { interleaved, remeasured, sweepLoad, workerCounts, type SweepResult } fr
 
 /**
  * |fitted - configured| allowed. With 2 cores only S(2) informs the fit and
- * s = 2/S(2) - 1; at the default s = 0.3, 0.1 in s is -7% to +8% in S(2)
- * around Amdahl's 1.54x: room for messaging and scheduling on a 2-core
- * machine. A job whose serial part ran in parallel fits 2/S(2) - 1 of a fully
- * parallel job: 0.02-0.11 on this VM (S(2) 1.8-1.96), not 0, so the default
- * sits three tolerances above 0 (0.2 would leave a fit of 0.11 inside); a job
- * whose parallel part was not split fits near 1.
+ * s = 2/S(2) - 1; at the default s = 0.3, 0.15 in s is -10% to +13% in S(2)
+ * around Amdahl's 1.54x: room for messaging and scheduling on a 2-core VM,
+ * where correct --quick runs fit 0.31-0.41 on a quiet machine (0.1 failed one
+ * of ten). A job whose serial part ran in parallel fits 2/S(2) - 1 of a fully
+ * parallel job, 0.00-0.06 quiet and up to 0.1 loaded here, not 0, so the
+ * default sits two tolerances above 0 (0.2 would let a fit of 0.06 through);
+ * a job whose workers took turns fits near 1.
  */
-export const FIT_TOLERANCE = 0.1;
+export const FIT_TOLERANCE = 0.15;
 export const DEFAULT_SERIAL = 0.3;
 /** S(2) must beat this where Amdahl promises at least 1.33x (s <= 0.5). */
 export const MIN_S2 = 1.1;

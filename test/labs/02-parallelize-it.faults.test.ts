@@ -140,6 +140,8 @@ describe('lab 2: judging the fit and the false sharing (pure)', () => {
     expect(fitVerdict(0, DEFAULT_SERIAL).ok).toBe(false);
     // A fully parallel job whose 2 workers each ran at 90% of a core: S(2) = 1.8, fit 2/1.8 - 1 = 0.11.
     expect(fitVerdict(2 / 1.8 - 1, DEFAULT_SERIAL).ok).toBe(false);
+    // Correct --quick runs here fit 0.31-0.41 (quiet): inside.
+    expect(fitVerdict(0.41, DEFAULT_SERIAL).ok).toBe(true);
     expect(fitVerdict(1, DEFAULT_SERIAL).ok).toBe(false);
     expect(fitVerdict(DEFAULT_SERIAL + FIT_TOLERANCE / 2, DEFAULT_SERIAL).ok).toBe(true);
     expect(fitVerdict(NaN, DEFAULT_SERIAL).ok).toBe(false);
