@@ -58,8 +58,8 @@ export async function backpressure(ctx: LabContext<unknown>, o: BackpressureOpti
   const lost = f.messages - f.received + f.missing + f.duplicates + f.badOrder + f.badChecksum;
   ctx.check('bounded queue: nothing dropped when full (produced = consumed)',
     lost === 0 && f.maxDepth <= SLOTS,
-    `produced ${f.messages}, consumed ${f.received}: ${f.missing} missing, ${f.duplicates} duplicated, ${f.badOrder} out of order, ` +
-      `${f.badChecksum} bad checksums; depth never above ${f.maxDepth} <= ${SLOTS}`,
+    `produced ${n(f.messages)}, consumed ${n(f.received)}: ${n(f.missing)} missing, ${n(f.duplicates)} duplicated, ${n(f.badOrder)} out of order, ` +
+      `${n(f.badChecksum)} bad checksums; depth ${f.maxDepth} at most, ${f.maxDepth <= SLOTS ? '≤' : '>'} ${SLOTS} slots`,
   );
   ctx.output('backpressure', { produced: f.messages, consumed: f.received });
 }
