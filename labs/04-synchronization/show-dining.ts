@@ -121,7 +121,7 @@ function dinnerTable(ctx: LabContext<unknown>, shown: Shown[], cfg: DinnerConfig
       { key: 'strategy', label: 'strategy' },
       { key: 'meals', label: 'meals' },
       { key: 'wall', label: 'wall', unit: 'ms' },
-      { key: 'rate', label: 'throughput', unit: 'meals/s' },
+      { key: 'rate', label: 'throughput', unit: 'meals/s', align: 'right' },
       { key: 'wait', label: 'longest wait', unit: 'ms' },
       { key: 'jain', label: 'fairness (Jain)' },
       { key: 'deadlocks', label: 'deadlocks' },
