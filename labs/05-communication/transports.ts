@@ -165,7 +165,14 @@ async function oneSize(
     ledgers[t].addRoundTrips(pp);
     ctx.metric({ name: 'rtt', unit: 'µs', better: 'lower', variant, samples: pp.rttUs });
     const m = median(rates[t]);
-    trips[t] = { rate: m, p50: quantile(pp.rttUs, 0.5), p99: quantile(pp.rttUs, 0.99), rounds: pp.rttUs.length, ...(pp.sched ? { sched: pp.sched } : {}) };
+    trips[t] = {
+      rate: m,
+      p50: quantile(pp.rttUs, 0.5),
+      p99: quantile(pp.rttUs, 0.99),
+      mean: pp.rttUs.reduce((a, x) => a + x, 0) / pp.rttUs.length,
+      rounds: pp.rttUs.length,
+      ...(pp.sched ? { sched: pp.sched } : {}),
+    };
     if (pp.sched) {
       ctx.metric({ name: 'rtt.cpu', unit: 'µs', better: 'lower', variant, samples: [pp.sched.cpuNs / 1000 / pp.rttUs.length] });
       ctx.metric({ name: 'rtt.wait', unit: 'µs', better: 'lower', variant, samples: [pp.sched.waitNs / 1000 / pp.rttUs.length] });

@@ -9,8 +9,8 @@ import { contradiction, perRoundTrip, roundTripNote, type RoundTripFigures } fro
 
 const ms = (x: number): number => x * 1e6; // ns
 // A run here (--quick, load 6.7): ring 3.25 M msg/s, p50 19.1 µs, p99 262 µs; MessageChannel 0.497 M msg/s, 28.5 and 121 µs.
-const ring: RoundTripFigures = { rate: 3.25e6, p50: 19.1, p99: 262, rounds: 300, sched: { cpuNs: ms(7.29), waitNs: ms(10.81) } };
-const port: RoundTripFigures = { rate: 0.497e6, p50: 28.5, p99: 121, rounds: 300, sched: { cpuNs: ms(10.23), waitNs: ms(7.05) } };
+const ring: RoundTripFigures = { rate: 3.25e6, p50: 19.1, p99: 262, mean: 41.3, rounds: 300, sched: { cpuNs: ms(7.29), waitNs: ms(10.81) } };
+const port: RoundTripFigures = { rate: 0.497e6, p50: 28.5, p99: 121, mean: 36.2, rounds: 300, sched: { cpuNs: ms(10.23), waitNs: ms(7.05) } };
 const flat = (s: string): string => s.replace(/\s+/g, ' ');
 
 describe('lab 5: why a stream and a round trip differ', () => {
@@ -38,11 +38,16 @@ describe('lab 5: why a stream and a round trip differ', () => {
   });
 
   it('at a size where the ring spends its round trip copying, says that instead (and not the waits)', () => {
-    const big: RoundTripFigures = { rate: 1015, p50: 3149.4, p99: 15868.2, rounds: 64, sched: { cpuNs: ms(64 * 2.6012), waitNs: ms(64 * 0.1) } };
-    const bigPort: RoundTripFigures = { rate: 356, p50: 265, p99: 24502, rounds: 64, sched: { cpuNs: ms(64 * 0.5), waitNs: ms(64 * 0.2) } };
+    // A full run here: ring 0.745 k msg/s, p50 2,080 µs, p99 2,413 µs; MessageChannel 0.364 k msg/s, 872 and 10,595 µs, whose
+    // mean CPU per round trip was the larger one, its mean round trip longer still (its tail).
+    const big: RoundTripFigures = { rate: 745, p50: 2080, p99: 2413, mean: 2150, rounds: 64, sched: { cpuNs: ms(64 * 2.285), waitNs: ms(64 * 0.00756) } };
+    const bigPort: RoundTripFigures = { rate: 364, p50: 872, p99: 10595, mean: 2300, rounds: 64, sched: { cpuNs: ms(64 * 2.775), waitNs: ms(64 * 0.271) } };
+    expect(contradiction(big, bigPort)).toBeCloseTo(2080 / 872, 6);
     const note = flat(roundTripNote('1 MiB', big, bigPort));
-    expect(note).toContain('mostly work on a CPU (2,601 µs of its 3,149 µs at p50)');
+    expect(note).toContain('mostly work on a CPU: 2,285 µs per round trip against a mean round trip of 2,150 µs (MessageChannel: 2,775 µs of 2,300 µs)');
     expect(note).not.toContain('waited longer for a core');
+    // Where the ring's threads were on a CPU for less than half its mean round trip, the note does not call it CPU work.
+    expect(flat(roundTripNote('1 MiB', { ...big, mean: 5000 }, bigPort))).not.toContain('mostly work on a CPU');
   });
 
   it('without a contradiction it still explains, under a plain lead; without schedstat it leaves the CPU part out', () => {
