@@ -32,7 +32,8 @@ export function fmtCell(c: Cell | undefined, col: Column): string {
   const d = col.digits ?? 3;
   if (typeof c === 'number') return withUnit(fmtNum(c, d), col.unit);
   const main = withUnit(fmtNum(c.value, d), col.unit);
-  if (c.low === undefined || c.high === undefined) return main;
+  // A range of no width (one sample) says nothing beside the value.
+  if (c.low === undefined || c.high === undefined || (c.low === c.value && c.high === c.value)) return main;
   return `${main} (${fmtNum(c.low, d)}–${fmtNum(c.high, d)})`;
 }
 
