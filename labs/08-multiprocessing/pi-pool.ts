@@ -34,7 +34,16 @@ const SIGMAS = 5;
  * replacement children it had to fork and wait for inside its timed runs
  * (measured fork-to-ready times), with work that small.
  */
-export function superlinear(rows: Record<string, Cell>[], costs: { size: number; forks: number; readyMs: number | null; wall: number }[]): string | null {
+/** What the timed runs of one pool size spent forking: replacement children, how many runs, median fork-to-ready, median wall. */
+export interface ForkCost {
+  size: number;
+  forks: number;
+  runs: number;
+  readyMs: number | null;
+  wall: number;
+}
+
+export function superlinear(rows: Record<string, Cell>[], costs: ForkCost[]): string | null {
   const base = costs[0];
   if (!base) return null;
   const over = rows.filter((r, i) => {
@@ -47,7 +56,7 @@ export function superlinear(rows: Record<string, Cell>[], costs: { size: number;
   const which = over.map((r) => `${fmtNum(r.workers as number)} workers ${fmtNum((r.speedup as { value: number }).value)}x`).join(', ');
   return (
     `Speedup above the ratio of pool sizes (${which}): not more cores than the machine has. The pool of ${base.size} ` +
-    `started ${fmtNum(base.forks)} replacement child(ren) inside each timed run of ${fmtMs(base.wall)}${cost}; ` +
+    `forked ${fmtNum(base.forks)} replacement child(ren) inside its ${base.runs === 1 ? 'timed run' : `${base.runs} timed runs (median ${fmtMs(base.wall)})`}${base.runs === 1 ? ` of ${fmtMs(base.wall)}` : ''}${cost}; ` +
     `while the pool of ${base.size} waits for a replacement${base.size === 1 ? ' nothing else runs' : ' fewer others run'}; in a larger pool the other children ` +
     'keep working meanwhile. --max-tasks-per-child 0 (no recycling) times the work alone.'
   );
@@ -68,7 +77,7 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
   const rows: Record<string, Cell>[] = [];
   const overused: string[] = [];
   const underRecycled: string[] = [];
-  const forkCosts: { size: number; forks: number; readyMs: number | null; wall: number }[] = [];
+  const forkCosts: ForkCost[] = [];
   let base: number[] = [];
   let order = '';
   for (const [i, size] of o.sizes.entries()) {
@@ -116,11 +125,11 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
       // One run has no range to show.
       speedup: ctx.repeat > 1 ? { value: sp.ratio, low: sp.low, high: sp.high } : { value: sp.ratio },
       children: perChild.size,
-      forks: forks / ctx.repeat,
+      forks,
       most,
       unordered: outOfOrder,
     });
-    forkCosts.push({ size, forks: forks / ctx.repeat, readyMs: forkReady.length ? median(forkReady) : null, wall: median(walls) });
+    forkCosts.push({ size, forks, runs: ctx.repeat, readyMs: forkReady.length ? median(forkReady) : null, wall: median(walls) });
   }
   const sigma = piStandardError(o.samples);
   const estimate = piOf([...insides][0] ?? NaN, o.samples);
@@ -131,7 +140,7 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
       { key: 'wall', label: 'wall', unit: 'ms' },
       { key: 'speedup', label: 'speedup', unit: 'x' },
       { key: 'children', label: 'children' },
-      { key: 'forks', label: 'forks/run', digits: 2 },
+      { key: 'forks', label: 'forks' },
       { key: 'most', label: 'max tasks' },
       { key: 'unordered', label: 'unordered' },
     ],
@@ -140,7 +149,7 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
       `${ctx.repeat === 1 ? 'one run' : `median of ${ctx.repeat} runs`}; speedup over the pool of ${o.sizes[0]}. children = processes that ran chunks ` +
       `(${o.maxTasksPerChild ? `retired after ${o.maxTasksPerChild} tasks each` : 'never retired'}: max tasks is the most any ran); unordered = chunks that came out of ` +
       `input order in the last run${order ? ` (one run: ${order.split(' ').slice(0, 16).join(' ')}${chunks.length > 16 ? ' ...' : ''})` : ''}. ` +
-      'forks/run = replacement children forked inside a timed run, on its clock.',
+      `forks = replacement children forked inside the timed run${ctx.repeat === 1 ? '' : `s (all ${ctx.repeat})`}, on their clock.`,
   });
   const beyond = superlinear(rows, forkCosts);
   if (beyond) ctx.note(beyond);
