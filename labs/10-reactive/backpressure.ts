@@ -85,7 +85,7 @@ export async function backpressure(ctx: LabContext<unknown>, o: BackpressureOpti
   await ctx.withTimeout(Promise.all(runs.map((r) => r.done)), bound, 'the backpressure strategies to finish');
 
   ctx.table({
-    title: `Backpressure: ${o.rate} events/s into a consumer of ${o.pace}/s`,
+    title: `Backpressure: ${fmtNum(o.rate)} events/s into a consumer of ${fmtNum(o.pace)}/s`,
     columns: [
       { key: 'name', label: 'strategy' },
       { key: 'emitted', label: 'emitted' },
