@@ -1,5 +1,5 @@
 /** The smallest child process: says hello over IPC as soon as it runs, then leaves (the fork start-up probe). */
-import { epochNow, type HelloReport } from './messages.js';
+import { clockMs, type HelloReport } from './messages.js';
 
-const r: HelloReport = { type: 'hello', pid: process.pid, at: epochNow() };
+const r: HelloReport = { type: 'hello', pid: process.pid, at: clockMs() };
 process.send?.(r, () => process.disconnect());

@@ -6,8 +6,9 @@
  */
 import type { ResourceLimits } from 'node:worker_threads';
 import type { LabContext } from '../../src/core/lab.js';
+import { fmtNum } from '../../src/render/format.js';
 import type { TimelineChart } from '../../src/core/report.js';
-import { epochNow, type LifecycleData, type ParentMsg, type UnrefReport, type WorkerMsg } from './messages.js';
+import { clockMs, type LifecycleData, type ParentMsg, type UnrefReport, type WorkerMsg } from './messages.js';
 
 export const WORKER_URL = new URL('./lifecycle.worker.js', import.meta.url);
 export const UNREF_CHILD_URL = new URL('./unref.child.js', import.meta.url);
@@ -15,12 +16,12 @@ export const UNREF_CHILD_URL = new URL('./unref.child.js', import.meta.url);
 export const WAIT_MS = 30_000;
 
 /** A time, short, for a check's line (which must fit 80 columns): 119 ms, 1.2 s. */
-export const shortMs = (ms: number): string => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`);
+export const shortMs = (ms: number): string => (ms < 1000 ? `${fmtNum(Math.round(ms))} ms` : `${fmtNum(ms / 1000, 2)} s`);
 
 export interface LifeEvent {
   lane: string;
   event: string;
-  /** Shared clock (epochNow), ms. */
+  /** Shared clock (clockMs), ms. */
   at: number;
   threadId: number | null;
   detail?: string;
@@ -76,9 +77,9 @@ export async function runWorkerLifecycle(
 ): Promise<Lifecycle> {
   const life: Lifecycle = { lane: s.lane, events: [], legal: s.legal, exitCode: null };
   const rec = (event: string, threadId: number | null, detail?: string): void => {
-    life.events.push({ lane: s.lane, event, at: epochNow(), threadId, ...(detail ? { detail } : {}) });
+    life.events.push({ lane: s.lane, event, at: clockMs(), threadId, ...(detail ? { detail } : {}) });
   };
-  const createdAt = epochNow();
+  const createdAt = clockMs();
   const w = ctx.worker(worker, { workerData: s.data, ...(s.resourceLimits ? { resourceLimits: s.resourceLimits } : {}) });
   // threadId is known as soon as the constructor returns, and reads -1 once the thread is gone.
   const tid = w.threadId;
@@ -126,14 +127,14 @@ export async function runUnrefChild(
 ): Promise<Lifecycle> {
   const legal = ['fork()', ...STARTED, ...(unref ? ['unref()'] : []), 'process exit'];
   const life: Lifecycle = { lane, events: [], legal, exitCode: null };
-  life.events.push({ lane, event: 'fork()', at: epochNow(), threadId: null });
+  life.events.push({ lane, event: 'fork()', at: clockMs(), threadId: null });
   const child = ctx.fork(childUrl, [unref ? 'unref' : 'ref', String(lifetimeMs)]);
   child.on('message', (m: UnrefReport) => {
     for (const e of m.events) life.events.push({ lane, ...e, detail: e.detail ?? `in child pid ${m.pid}` });
   });
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, sig) => {
-      life.events.push({ lane, event: 'process exit', at: epochNow(), threadId: null, detail: sig ?? `code ${code}` });
+      life.events.push({ lane, event: 'process exit', at: clockMs(), threadId: null, detail: sig ?? `code ${code}` });
       resolve(code ?? sig ?? 'unknown');
     }),
   );
@@ -143,6 +144,19 @@ export async function runUnrefChild(
 
 export function find(life: Lifecycle, event: string): LifeEvent | undefined {
   return life.events.find((e) => e.event === event);
+}
+
+/**
+ * Time of an event since its lane began: since new Worker() for a worker, since
+ * fork() for the child's lane (whose worker is created later, in the child).
+ * Every stamp is on one clock (clockMs), and the lane's first legal event comes
+ * before all its others, so this is never negative unless the order is broken,
+ * which orderProblem reports ("stamped early"). NaN when the lane has no start.
+ */
+export function sinceStart(life: Lifecycle, e: LifeEvent): number {
+  const first = life.legal[0];
+  const start = first === undefined ? undefined : find(life, first);
+  return start ? e.at - start.at : NaN;
 }
 
 /**

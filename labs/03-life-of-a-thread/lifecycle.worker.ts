@@ -5,7 +5,7 @@
  * spins until terminated, runs out of heap, or idles.
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
-import { epochNow, THROWN_MESSAGE, type LifecycleData, type ParentMsg, type WorkerMsg } from './messages.js';
+import { clockMs, THROWN_MESSAGE, type LifecycleData, type ParentMsg, type WorkerMsg } from './messages.js';
 
 const data = workerData as LifecycleData;
 const port = parentPort;
@@ -35,7 +35,7 @@ function live(): void {
   switch (data.mode) {
     case 'normal':
       spin(data.workMs);
-      send({ type: 'done', threadId, at: epochNow() });
+      send({ type: 'done', threadId, at: clockMs() });
       break; // nothing left on this thread's event loop: it exits with code 0
     case 'throw':
       // From a timer callback, as a real bug would: an uncaught exception, not a failed module load.
@@ -47,17 +47,17 @@ function live(): void {
     case 'busy':
       // A synchronous loop: terminate() must stop JavaScript that never yields.
       spin(data.workMs);
-      send({ type: 'done', threadId, at: epochNow() });
+      send({ type: 'done', threadId, at: clockMs() });
       break;
     case 'oom':
       hoard();
       break;
     case 'idle':
-      setTimeout(() => send({ type: 'done', threadId, at: epochNow() }), data.workMs);
+      setTimeout(() => send({ type: 'done', threadId, at: clockMs() }), data.workMs);
       break;
   }
 }
 
-send({ type: 'hello', threadId, at: epochNow() });
+send({ type: 'hello', threadId, at: clockMs() });
 if (data.go) port.once('message', (_go: ParentMsg) => live());
 else live();

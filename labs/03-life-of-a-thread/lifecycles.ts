@@ -8,6 +8,7 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabContext } from '../../src/core/lab.js';
+import { fmtNum } from '../../src/render/format.js';
 import * as L from './lifecycle.js';
 import { THROWN_MESSAGE } from './messages.js';
 import { eventTable } from './tables.js';
@@ -26,7 +27,7 @@ export interface LifecyclesResult {
   unrefd: L.Lifecycle;
 }
 
-const ms = (x: number): string => `${x.toFixed(1)} ms`;
+const ms = (x: number): string => `${fmtNum(x)} ms`;
 
 export async function lifecycles(ctx: LabContext<unknown>, o: LifecyclesOptions): Promise<LifecyclesResult> {
   const worker = o.worker ?? L.WORKER_URL;
@@ -96,7 +97,7 @@ export async function lifecycles(ctx: LabContext<unknown>, o: LifecyclesOptions)
   );
   ctx.note(
     `The thrown error's stack names ${file}; terminate() ended the busy worker ${ms(killMs)} after it was called ` +
-      `(limit ${o.lifetime / 2} ms, half its ${o.lifetime} ms of work), and its work never reported done. ` +
+      `(limit ${ms(o.lifetime / 2)}, half its ${ms(o.lifetime)} of work), and its work never reported done. ` +
       `The out-of-memory worker failed ${ms(between(oom, 'created', 'error'))} after it was created; then this ` +
       `process held 32 MiB (twice the worker's heap limit) and a fresh worker ran and exited with ${probe.exitCode}.`,
   );

@@ -4,13 +4,16 @@
  */
 
 /**
- * Milliseconds since the epoch with sub-millisecond resolution. Every thread
- * and process here stamps its events with this clock, so events recorded in a
- * worker, in a child process and in the lab can be drawn on one timeline
- * (Date.now() alone would round to whole milliseconds).
+ * Milliseconds on the machine's monotonic clock (process.hrtime: CLOCK_MONOTONIC
+ * on Linux), with microsecond resolution. It is one clock for every thread and
+ * every process of the machine, so events stamped in a worker, in a child
+ * process and in the lab can be subtracted and drawn on one timeline. (An
+ * epoch time from performance.timeOrigin is not: each process takes its
+ * origin from the wall clock as it starts, and two processes' origins can
+ * disagree by whatever the wall clock was adjusted meanwhile.)
  */
-export function epochNow(): number {
-  return performance.timeOrigin + performance.now();
+export function clockMs(): number {
+  return Number(process.hrtime.bigint() / 1000n) / 1000;
 }
 
 /** What a lifecycle worker does after saying hello. */

@@ -1,7 +1,7 @@
 /** The lab's tables: measured data in, report tables out (no measuring here). */
 import type { Column, RangeCell, Table } from '../../src/core/report.js';
 import { max, median, min } from '../../src/measure/stats.js';
-import { find, frameNaming, type Lifecycle } from './lifecycle.js';
+import { find, frameNaming, sinceStart, type Lifecycle } from './lifecycle.js';
 import type { CpuReport } from './messages.js';
 import type { PoolRow } from './pool.js';
 import { expectedWaves, sizesText, WAVE_GAP, type GateRound } from './waves.js';
@@ -14,12 +14,12 @@ const col = (key: string, label: string, unit?: string): Column => (unit ? { key
 
 export function eventTable(lives: readonly Lifecycle[], t0: number, workerFile: string): TableInput {
   return {
-    title: 'Lifecycle events (ms since the first worker was created; ids per process)',
+    title: 'Lifecycle events (thread ids are per process)',
     columns: [
       col('lane', 'worker'),
       col('event', 'event'),
       col('at', 'at', 'ms'),
-      col('since', 'since created', 'ms'),
+      col('since', 'since start', 'ms'),
       col('tid', 'thread'),
       col('detail', 'detail'),
     ],
@@ -31,12 +31,17 @@ export function eventTable(lives: readonly Lifecycle[], t0: number, workerFile: 
           lane: l.lane,
           event: e.event,
           at: e.at - t0,
-          since: e.at - (find(l, 'created') ?? e).at,
+          since: sinceStart(l, e),
           tid: e.threadId,
           detail: [e.detail, frame].filter(Boolean).join(' | '),
         };
       }),
     ),
+    note:
+      "at: since the first new Worker(); since start: since the lane's own new " +
+      'Worker(), or its fork() for the child, whose worker is created in the child. ' +
+      'The lab, its workers and the child stamp every event on one clock, ' +
+      "the machine's monotonic clock (process.hrtime).",
   };
 }
 

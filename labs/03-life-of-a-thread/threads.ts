@@ -45,16 +45,13 @@ export async function osThreads(ctx: LabContext<unknown>, o: OsThreadsOptions): 
   }
   const steps = await countThreads(ctx, o.threads, WAIT_MS, o.worker ?? WORKER_URL);
   const base = steps[0]?.threads ?? NaN;
+  // Thread counts are whole numbers: a bar per step prints each count exactly (a
+  // line chart's y-axis would put fractional thread counts on its ticks).
   ctx.chart({
-    type: 'line',
-    title: `OS threads of the lab process as ${o.threads} workers start, then stop`,
-    xLabel: 'step',
-    yLabel: 'OS threads',
-    x: steps.map((_, i) => i),
-    series: [
-      { name: 'OS threads', values: steps.map((s) => s.threads) },
-      { name: 'before + live workers', values: steps.map((s) => base + s.live) },
-    ],
+    type: 'bar',
+    title: `OS threads of the lab process as ${o.threads} workers start, then stop (${base} before)`,
+    unit: 'threads',
+    bars: steps.map((s) => ({ label: `${s.stage} (${s.live} live)`, value: s.threads })),
   });
   ctx.table(threadTable(steps, o.threads));
   const off = steps.find((s) => s.threads - base !== s.live);

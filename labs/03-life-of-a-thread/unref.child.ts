@@ -7,18 +7,18 @@
  * It never calls process.exit: how long it lives is the measurement.
  */
 import { Worker } from 'node:worker_threads';
-import { epochNow, type ChildEvent, type LifecycleData, type UnrefReport, type WorkerMsg } from './messages.js';
+import { clockMs, type ChildEvent, type LifecycleData, type UnrefReport, type WorkerMsg } from './messages.js';
 
 const [mode, lifetimeArg] = process.argv.slice(2);
 const unref = mode === 'unref';
 const data: LifecycleData = { mode: 'idle', workMs: Number(lifetimeArg) };
 const events: ChildEvent[] = [];
 
-const createdAt = epochNow();
+const createdAt = clockMs();
 const worker = new Worker(new URL('./lifecycle.worker.js', import.meta.url), { workerData: data });
 const tid = worker.threadId;
 events.push({ event: 'created', at: createdAt, threadId: tid });
-worker.once('online', () => events.push({ event: 'online', at: epochNow(), threadId: tid }));
+worker.once('online', () => events.push({ event: 'online', at: clockMs(), threadId: tid }));
 
 function report(): void {
   const r: UnrefReport = { type: 'unref-report', pid: process.pid, unref, events };
@@ -28,14 +28,14 @@ function report(): void {
 
 worker.on('message', (m: WorkerMsg) => {
   if (m.type !== 'hello') return;
-  events.push({ event: 'first message', at: epochNow(), threadId: m.threadId });
+  events.push({ event: 'first message', at: clockMs(), threadId: m.threadId });
   if (unref) {
     worker.unref();
-    events.push({ event: 'unref()', at: epochNow(), threadId: tid });
+    events.push({ event: 'unref()', at: clockMs(), threadId: tid });
   }
   report();
 });
 worker.once('error', (e: Error) => {
-  events.push({ event: 'error', at: epochNow(), threadId: tid, detail: e.message });
+  events.push({ event: 'error', at: clockMs(), threadId: tid, detail: e.message });
   report();
 });

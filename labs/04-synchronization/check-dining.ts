@@ -4,12 +4,13 @@
  * the first failure, else a count.
  */
 import type { LabContext } from '../../src/core/lab.js';
+import { fmtNum } from '../../src/render/format.js';
 import type { DinnerConfig } from './dining.js';
 import { replayPrefix } from './replay.js';
 import { label, type Shown } from './show-dining.js';
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
-const ms = (v: number): string => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+const ms = (v: number): string => `${fmtNum(v < 10 ? v : Math.round(v), 2)} ms`;
 const fmt = (v: number): string => v.toLocaleString('en-US');
 
 /** The first failing dinner's story, or the summary when none fails. */

@@ -3,6 +3,7 @@
  * computed from the shared event log (replayed) and the shared counters.
  */
 import type { LabContext } from '../../src/core/lab.js';
+import { fmtNum } from '../../src/render/format.js';
 import type { TimelineChart } from '../../src/core/report.js';
 import { jainIndex, max } from '../../src/measure/stats.js';
 import { describeCycle, shortCycle } from './deadlock.js';
@@ -16,13 +17,24 @@ export interface Shown {
 
 const MAX_LANES = 16;
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
-const ms = (v: number): string => `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+const ms = (v: number): string => `${fmtNum(v < 10 ? v : Math.round(v), 2)} ms`;
 
 function result(d: Dinner, n: number): string {
   if (d.deadlock) return `deadlock: ${shortCycle(d.deadlock.cycle, 5)}`;
   if (d.unfinished) return 'did not finish';
   const extra = d.strategy === 'try-lock' ? ` (${d.retries} retries)` : d.strategy === 'waiter' ? ` (≤ ${d.maxSeated} of ${n} seated)` : '';
   return `finished${extra}`;
+}
+
+/**
+ * The wall time and throughput of a dinner. One that deadlocked or did not
+ * finish has neither: its meals stopped, they did not end, and meals over the
+ * time to the last one eaten would be a rate of a table that was not working.
+ */
+export function runCells(d: Dinner, eaten: number): { wall: number | null; rate: number | string | null } {
+  if (d.deadlock) return { wall: null, rate: 'deadlocked' };
+  if (d.unfinished) return { wall: null, rate: 'unfinished' };
+  return { wall: d.wallMs, rate: d.wallMs > 0 ? (eaten * 1000) / d.wallMs : null };
 }
 
 /** "ordered", or "ordered (stress)" for a run on the stressed table. */
@@ -34,14 +46,16 @@ export function showDining(ctx: LabContext<unknown>, dinners: Dinner[], cfg: Din
   const note =
     'Each philosopher is a worker thread; forks are Mutexes in one SharedArrayBuffer. Longest wait: hungry until eating (or until the table was stopped). ' +
     'Fairness: Jain’s index over meals per philosopher when the first one had eaten all of its meals (1 = equal shares, 1/N = one ate everything). ' +
-    'A deadlock in naive is the lab working: the watchdog found the cycle, stopped the table and kept going.';
+    'A deadlock in naive is the lab working: the watchdog found the cycle, stopped the table and kept going. ' +
+    'A table that deadlocked has no wall time or throughput: its meals stopped, they did not end.';
   dinnerTable(ctx, shown.filter((s) => !s.dinner.stressed), cfg, `Dining philosophers: ${n} threads, ${cfg.meals} meals each, think ${cfg.think.join('–')} ms, eat ${cfg.eat.join('–')} ms`, note);
   dinnerTable(
     ctx,
     shown.filter((s) => s.dinner.stressed),
     stress,
     'Under stress: think 0, eat 0, all hold a first fork before any takes a second',
-    'Naive deadlocks here on every run (all N hold their left fork): the watchdog must catch it. Every other strategy must finish all of its meals.',
+    'Naive deadlocks here on every run (all N hold their left fork): the watchdog must catch it, and the table has no wall time or throughput. ' +
+      'Every other strategy must finish all of its meals.',
   );
 
   const locked = shown.filter((s) => s.dinner.deadlock);
@@ -91,23 +105,23 @@ function dinnerTable(ctx: LabContext<unknown>, shown: Shown[], cfg: DinnerConfig
     return {
       strategy: d.strategy,
       meals: eaten,
-      wall: d.wallMs,
-      rate: d.wallMs > 0 ? (eaten * 1000) / d.wallMs : null,
+      ...runCells(d, eaten),
       wait: log.waits.length + log.openWaits.length ? max([...log.waits, ...log.openWaits]) : null,
       jain: eaten > 0 ? jainIndex(log.sharesAtFirstDone) : null, // no meals: no shares to compare
       deadlocks: d.deadlock ? 1 : 0,
       result: result(d, n),
     };
   });
+  const rateOf = (r: (typeof rows)[number]): number => (typeof r.rate === 'number' ? r.rate : 0);
   const finished = rows.map((r, i) => ({ r, i })).filter(({ i }) => !shown[i]?.dinner.deadlock && !shown[i]?.dinner.unfinished);
-  const best = finished.reduce<{ r: (typeof rows)[number]; i: number } | null>((b, x) => (!b || (x.r.rate ?? 0) > (b.r.rate ?? 0) ? x : b), null);
+  const best = finished.reduce<{ r: (typeof rows)[number]; i: number } | null>((b, x) => (!b || rateOf(x.r) > rateOf(b.r) ? x : b), null);
   ctx.table({
     title,
     columns: [
       { key: 'strategy', label: 'strategy' },
       { key: 'meals', label: 'meals' },
       { key: 'wall', label: 'wall', unit: 'ms' },
-      { key: 'rate', label: 'throughput', unit: 'meals/s' },
+      { key: 'rate', label: 'throughput', unit: 'meals/s', align: 'right' },
       { key: 'wait', label: 'longest wait', unit: 'ms' },
       { key: 'jain', label: 'fairness (Jain)' },
       { key: 'deadlocks', label: 'deadlocks' },

@@ -1,10 +1,14 @@
 /** One small table: each src/sync primitive the lab used, and what this run measured of it (race and every dinner). */
 import type { LabContext } from '../../src/core/lab.js';
 import { median } from '../../src/measure/stats.js';
+import { fmtNum } from '../../src/render/format.js';
 import type { DinnerConfig } from './dining.js';
 import type { Race } from './race.js';
 import type { Shown } from './show-dining.js';
 import { EV } from './table.js';
+
+/** A count with thousands separators (350,994), as in the tables. */
+const fmt = (v: number): string => v.toLocaleString('en-US');
 
 export function showPrimitives(ctx: LabContext<unknown>, race: Race, shown: Shown[], cfg: DinnerConfig): void {
   const rows: { primitive: string; role: string; measured: string }[] = [];
@@ -12,7 +16,7 @@ export function showPrimitives(ctx: LabContext<unknown>, race: Race, shown: Show
   rows.push({
     primitive: `Barrier(${race.workers})`,
     role: 'starting line of every race run',
-    measured: `${race.generations} generations for ${race.runs} runs; racers then started ${median(spread).toFixed(2)} ms apart (median)`,
+    measured: `${fmt(race.generations)} generations for ${fmt(race.runs)} runs; racers then started ${fmtNum(median(spread))} ms apart (median)`,
   });
   const mutex = race.results.find((r) => r.method === 'mutex');
   if (mutex) {
@@ -20,12 +24,12 @@ export function showPrimitives(ctx: LabContext<unknown>, race: Race, shown: Show
     rows.push({
       primitive: 'Mutex',
       role: 'guards the race counter',
-      measured: `${lost} of ${(race.expected * mutex.counts.length).toLocaleString('en-US')} increments lost; ${((median(mutex.wall) * 1e6) / race.expected).toFixed(0)} ns of wall time per increment`,
+      measured: `${fmt(lost)} of ${fmt(race.expected * mutex.counts.length)} increments lost; ${fmtNum((median(mutex.wall) * 1e6) / race.expected)} ns of wall time per increment`,
     });
   }
   const takes = shown.reduce((a, s) => a + s.dinner.entries.filter((e) => e.ev === EV.TAKE).length, 0);
   const bad = shown.reduce((a, s) => a + s.log.forkCount, 0);
-  rows.push({ primitive: `Mutex × ${cfg.n}`, role: 'the forks', measured: `${takes.toLocaleString('en-US')} takes logged, ${bad} with a fork in two hands` });
+  rows.push({ primitive: `Mutex × ${cfg.n}`, role: 'the forks', measured: `${fmt(takes)} takes logged, ${fmt(bad)} with a fork in two hands` });
   const waiters = shown.filter((s) => s.dinner.strategy === 'waiter');
   if (waiters.length) {
     const most = Math.max(...waiters.map((s) => s.dinner.maxSeated));
@@ -41,11 +45,11 @@ export function showPrimitives(ctx: LabContext<unknown>, race: Race, shown: Show
   rows.push({
     primitive: 'Event',
     role: 'starting gun, stop flag, Chandy–Misra doorbells',
-    measured: `all off ${median(off.filter(Number.isFinite)).toFixed(2)} ms after the gun (median)${stops.length ? `; stop flag to empty table ${Math.max(...stops).toFixed(1)} ms` : ''}`,
+    measured: `all off ${fmtNum(median(off.filter(Number.isFinite)))} ms after the gun (median)${stops.length ? `; stop flag to empty table ${fmtNum(Math.max(...stops))} ms` : ''}`,
   });
   const events = shown.reduce((a, s) => a + s.dinner.entries.length, 0);
   const overflow = shown.reduce((a, s) => a + s.dinner.overflow, 0);
-  rows.push({ primitive: 'Atomics.add', role: 'claims event-log slots', measured: `${events.toLocaleString('en-US')} events logged, ${overflow} dropped` });
+  rows.push({ primitive: 'Atomics.add', role: 'claims event-log slots', measured: `${fmt(events)} events logged, ${fmt(overflow)} dropped` });
   ctx.table({
     title: 'The primitives at work (src/sync, one SharedArrayBuffer), measured in this run',
     columns: [

@@ -1,6 +1,7 @@
 /** The race's table, metrics, checks, note and outputs. */
 import type { LabContext } from '../../src/core/lab.js';
 import { ciMedian, max, median, min, ratioOfMedians } from '../../src/measure/stats.js';
+import { fmtNum } from '../../src/render/format.js';
 import type { RaceMethod } from './messages.js';
 import type { Race, RaceResult } from './race.js';
 import { CHUNK } from './racer.js';
@@ -138,7 +139,7 @@ function checkRacy(ctx: LabContext<unknown>, r: RaceResult, race: Race): void {
   const turns = idx.reduce((a, i) => a + (r.interleaved[i]?.turns ?? 0), 0);
   const atOnce = max(r.interleaved.map((x) => x.atOnceMs));
   if (!(atOnce >= AT_ONCE_MS || turns >= MIN_TURNS)) {
-    ctx.skip(name, `barely met: ${turns} turns, ${atOnce.toFixed(1)} ms at once`);
+    ctx.skip(name, `barely met: ${turns} turns, ${fmtNum(atOnce)} ms at once`);
     return;
   }
   const losing = idx.map((i) => lost[i] as number).filter((l) => l > 0);
@@ -147,7 +148,7 @@ function checkRacy(ctx: LabContext<unknown>, r: RaceResult, race: Race): void {
     losing.length > 0,
     losing.length
       ? `lost ${pct(min(losing), expected)}–${pct(max(losing), expected)} in ${losing.length} of ${idx.length} runs that raced`
-      : `0 lost in ${idx.length} runs: ${turns} turns, ${atOnce.toFixed(1)} ms at once`,
+      : `0 lost in ${idx.length} runs: ${turns} turns, ${fmtNum(atOnce)} ms at once`,
   );
 }
 
@@ -187,7 +188,7 @@ function noteRacy(ctx: LabContext<unknown>, r: RaceResult, expected: number): vo
   const overlapped = r.together.filter((t) => t >= AT_ONCE_MS).length;
   const losing = lost.filter((l) => l > 0).length;
   ctx.note(
-    `plain c[0]++ (shown, not checked): loops of ${median(r.loop).toFixed(1)} ms overlapped in ${overlapped} of ${r.counts.length} runs, ` +
+    `plain c[0]++ (shown, not checked): loops of ${fmtNum(median(r.loop))} ms overlapped in ${overlapped} of ${r.counts.length} runs, ` +
       `${losing ? `${losing} lost updates (${lost.filter((l) => l > 0).map(fmt).join(', ')})` : 'none lost an update'}. ` +
       'Whether such short loops meet at all is luck, and what a race costs them is up to the JIT.',
   );

@@ -6,9 +6,10 @@
  */
 import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
+import { fmtNum } from '../../src/render/format.js';
 import type { Endpoints } from './endpoints.js';
 import { WAIT_MS, throughput } from './flows.js';
-import { pacedMs } from './ledger.js';
+import { n, pacedMs } from './ledger.js';
 import type { Wire } from './wires.js';
 
 const SLOTS = 4;
@@ -51,14 +52,14 @@ export async function backpressure(ctx: LabContext<unknown>, o: BackpressureOpti
   const floor = pacedMs(MESSAGES, SLOTS, CONSUMERS, WORK_US);
   ctx.check('bounded queue: producers block when it is full',
     f.fullPuts > 0 && f.blockedMs > 0 && f.maxDepth === SLOTS && f.putMs >= floor,
-    `${SLOTS} slots, consumers busy ${WORK_US} µs per message: ${f.fullPuts} of ${f.messages} puts found it full, blocked ${f.blockedMs.toFixed(1)} ms in all; ` +
-      `max depth ${f.maxDepth}; the puts took ${f.putMs.toFixed(1)} ms (paced by the consumers: >= ${floor.toFixed(1)} ms)`,
+    `${SLOTS} slots, consumers busy ${WORK_US} µs per message: ${n(f.fullPuts)} of ${n(f.messages)} puts found it full, blocked ${fmtNum(f.blockedMs)} ms in all; ` +
+      `max depth ${f.maxDepth}; the puts took ${fmtNum(f.putMs)} ms (paced by the consumers: ≥ ${fmtNum(floor)} ms)`,
   );
   const lost = f.messages - f.received + f.missing + f.duplicates + f.badOrder + f.badChecksum;
   ctx.check('bounded queue: nothing dropped when full (produced = consumed)',
     lost === 0 && f.maxDepth <= SLOTS,
-    `produced ${f.messages}, consumed ${f.received}: ${f.missing} missing, ${f.duplicates} duplicated, ${f.badOrder} out of order, ` +
-      `${f.badChecksum} bad checksums; depth never above ${f.maxDepth} <= ${SLOTS}`,
+    `produced ${n(f.messages)}, consumed ${n(f.received)}: ${n(f.missing)} missing, ${n(f.duplicates)} duplicated, ${n(f.badOrder)} out of order, ` +
+      `${n(f.badChecksum)} bad checksums; depth ${f.maxDepth} at most, ${f.maxDepth <= SLOTS ? '≤' : '>'} ${SLOTS} slots`,
   );
   ctx.output('backpressure', { produced: f.messages, consumed: f.received });
 }

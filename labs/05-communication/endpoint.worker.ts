@@ -12,6 +12,7 @@
  * message on a ring, a closed queue), so a consumer stops when the producer
  * does: a lost message is counted as missing, never waited for.
  */
+import { readFileSync } from 'node:fs';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { BlockingQueue, RingBuffer, SharedQueue } from '../../src/sync/index.js';
 import type {
@@ -23,6 +24,7 @@ import type {
   PingJob,
   PingResult,
   PongJob,
+  PongResult,
   ProduceJob,
   ProduceResult,
   Reply,
@@ -30,6 +32,7 @@ import type {
   SqGetJob,
   SqGetResult,
   SqPutJob,
+  ThreadTime,
 } from './messages.js';
 import { isEndOfStream } from './messages.js';
 import { Payload, checksum, seqOf } from './payload.js';
@@ -218,6 +221,21 @@ function spin(us: number): void {
 
 // ---- ping-pong (latency) --------------------------------------------------
 
+/** This thread's CPU time and run-queue wait so far, ns (/proc/thread-self/schedstat), or null off Linux. */
+function schedNow(): [number, number] | null {
+  try {
+    const [cpu, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return Number.isFinite(cpu) && Number.isFinite(wait) ? [cpu as number, wait as number] : null;
+  } catch {
+    return null;
+  }
+}
+
+function spent(from: [number, number] | null): { sched?: ThreadTime } {
+  const to = schedNow();
+  return from && to ? { sched: { cpuNs: to[0] - from[0], waitNs: to[1] - from[1] } } : {};
+}
+
 function verifyEcho(p: Payload, m: Uint8Array, seq: number): boolean {
   return m.length === p.size && seqOf(m) === seq && checksum(m, m.length) === p.expected(seq);
 }
@@ -260,7 +278,9 @@ function pingSync(job: PingJob): PingResult {
   const back = syncEnds(job.rx, job.timeoutMs);
   const rttNs: number[] = [];
   let badEcho = 0;
+  let s0: [number, number] | null = null;
   for (let i = 0; i < job.warmup + job.rounds; i++) {
+    if (i === job.warmup) s0 = schedNow();
     const t = nowNs();
     out.send(p.stamp(i));
     const m = back.recv();
@@ -268,15 +288,19 @@ function pingSync(job: PingJob): PingResult {
     if (!verifyEcho(p, m, i)) badEcho++; // outside the timed part
     if (i >= job.warmup) rttNs.push(dt);
   }
-  return { rttNs, badEcho };
+  return { rttNs, badEcho, ...spent(s0) };
 }
 
-function pongSync(job: PongJob): Result {
+function pongSync(job: PongJob): PongResult {
   const inn = syncEnds(job.rx, job.timeoutMs);
   const out = syncEnds(job.tx, job.timeoutMs);
   reply({ type: 'ready', id: job.id });
-  for (let i = 0; i < job.rounds; i++) out.send(inn.recv());
-  return { echoed: job.rounds, badChecksum: 0 };
+  let s0: [number, number] | null = null;
+  for (let i = 0; i < job.rounds; i++) {
+    if (i === job.timedFrom) s0 = schedNow();
+    out.send(inn.recv());
+  }
+  return { echoed: job.rounds, badChecksum: 0, ...spent(s0) };
 }
 
 function pingAsync(job: PingJob): Promise<PingResult> {
@@ -288,6 +312,7 @@ function pingAsync(job: PingJob): Promise<PingResult> {
   let badEcho = 0;
   let i = 0;
   let t = 0;
+  let s0: [number, number] | null = null;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       port.off('message', onMessage);
@@ -295,6 +320,7 @@ function pingAsync(job: PingJob): Promise<PingResult> {
     }, job.timeoutMs);
     // With transfer the echo hands the buffer back: reuse it for the next ping.
     const send = (b: Uint8Array): void => {
+      if (i === job.warmup) s0 = schedNow();
       t = nowNs();
       if (transfer) port.postMessage(b, [b.buffer as ArrayBuffer]);
       else port.postMessage(b);
@@ -308,7 +334,7 @@ function pingAsync(job: PingJob): Promise<PingResult> {
         clearTimeout(timer);
         port.off('message', onMessage);
         if (port !== parent) (port as MessagePort).close();
-        resolve({ rttNs, badEcho });
+        resolve({ rttNs, badEcho, ...spent(s0) });
       } else send(transfer ? p.stamp(i, m) : p.stamp(i));
     };
     port.on('message', onMessage);
@@ -316,10 +342,12 @@ function pingAsync(job: PingJob): Promise<PingResult> {
   });
 }
 
-function pongAsync(job: PongJob): Promise<Result> {
+function pongAsync(job: PongJob): Promise<PongResult> {
   const port = portOf(job.rx);
   const transfer = job.tx.kind === 'parent' && job.tx.transfer;
   let n = 0;
+  // From the arrival of the first timed ping (its handling is timed by the ping too).
+  let s0: [number, number] | null = job.timedFrom === 0 ? schedNow() : null;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       port.off('message', onMessage);
@@ -332,8 +360,8 @@ function pongAsync(job: PongJob): Promise<Result> {
       if (++n === job.rounds) {
         clearTimeout(timer);
         port.off('message', onMessage);
-        resolve({ echoed: n, badChecksum: 0 });
-      }
+        resolve({ echoed: n, badChecksum: 0, ...spent(s0) });
+      } else if (n === job.timedFrom) s0 = schedNow();
     };
     port.on('message', onMessage);
     reply({ type: 'ready', id: job.id });

@@ -8,7 +8,7 @@
  */
 import { SharedQueue, type SharedQueueKind } from '../../src/sync/index.js';
 import type { Endpoints } from './endpoints.js';
-import type { ConsumeResult, PingResult, ProduceResult, SqGetResult, Transport } from './messages.js';
+import type { ConsumeResult, PingResult, PongResult, ProduceResult, SqGetResult, ThreadTime, Transport } from './messages.js';
 import { countTaken, type Stress } from './orders.js';
 import { mix32 } from './payload.js';
 import { WIRES, type Wire } from './wires.js';
@@ -96,6 +96,11 @@ export interface RoundTrips {
   rttUs: number[];
   /** Echoes that were not the ping sent. */
   badEcho: number;
+  /**
+   * Over the timed round trips, both threads together (ping + pong): time on a
+   * CPU and time waiting for one, ns (Linux only).
+   */
+  sched?: ThreadTime;
 }
 
 /** Round trips of one message between endpoints 0 (ping) and 1 (pong). */
@@ -110,11 +115,13 @@ export async function pingPong(
   const base = { size, seed: o.seed, timeoutMs: o.timeoutMs };
   const l = (o.wire ?? WIRES[t]).loop(ep, size);
   try {
-    const pc = ep.call(1, { ...base, type: 'pong', tx: l.pong.tx, rx: l.pong.rx, rounds: warmup + rounds }, l.pong.transfer);
+    const pc = ep.call<PongResult>(1, { ...base, type: 'pong', tx: l.pong.tx, rx: l.pong.rx, rounds: warmup + rounds, timedFrom: warmup }, l.pong.transfer);
     await pc.ready;
     const r = await ep.call<PingResult>(0, { ...base, type: 'ping', tx: l.ping.tx, rx: l.ping.rx, warmup, rounds }, l.ping.transfer).done;
-    await pc.done;
-    return { rttUs: r.rttNs.map((ns) => Math.round(ns) / 1000), badEcho: r.badEcho };
+    const pong = await pc.done;
+    const [a, b] = [r.sched, pong?.sched];
+    const sched = a && b ? { cpuNs: a.cpuNs + b.cpuNs, waitNs: a.waitNs + b.waitNs } : undefined;
+    return { rttUs: r.rttNs.map((ns) => Math.round(ns) / 1000), badEcho: r.badEcho, ...(sched ? { sched } : {}) };
   } finally {
     l.close();
   }

@@ -7,6 +7,9 @@ import type { Cell } from '../../src/core/report.js';
 import type { Flow, RoundTrips } from './flows.js';
 import type { Payload } from './payload.js';
 
+/** A count with thousands separators (350,994), as in the tables. */
+export const n = (v: number): string => v.toLocaleString('en-US');
+
 /** Sum of the checksums of messages [0, count) of a payload, remembered per count. */
 export class Totals {
   private readonly known = new Map<number, number>();
@@ -60,9 +63,9 @@ export class Ledger {
 
   detail(): string {
     return (
-      `${this.runs} runs, ${this.received} of ${this.messages} messages received: ${this.badOrder} out of order, ` +
-      `${this.duplicates} duplicated, ${this.missing} missing, ${this.badChecksum} bad checksums, ` +
-      `${this.badTotals} runs with a wrong checksum total; ${this.rounds} round trips, ${this.badEcho} bad echoes`
+      `${n(this.runs)} runs, ${n(this.received)} of ${n(this.messages)} messages received: ${n(this.badOrder)} out of order, ` +
+      `${n(this.duplicates)} duplicated, ${n(this.missing)} missing, ${n(this.badChecksum)} bad checksums, ` +
+      `${n(this.badTotals)} runs with a wrong checksum total; ${n(this.rounds)} round trips, ${n(this.badEcho)} bad echoes`
     );
   }
 }

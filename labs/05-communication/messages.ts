@@ -80,6 +80,8 @@ export interface PongJob extends JobBase {
   rx: Channel;
   /** warmup + rounds of the ping */
   rounds: number;
+  /** The round trip from which the ping times them (its warmup): the pong's CPU is measured from there. */
+  timedFrom?: number;
 }
 
 export interface SqPutJob {
@@ -140,14 +142,26 @@ export interface ConsumeResult {
   maxDepth: number;
 }
 
+/**
+ * What one thread spent over the timed round trips, from Linux's
+ * /proc/thread-self/schedstat: time on a CPU, and time runnable but waiting
+ * for one (the run queue). Absent where the file is not there.
+ */
+export interface ThreadTime {
+  cpuNs: number;
+  waitNs: number;
+}
+
 export interface PingResult {
   rttNs: number[];
   badEcho: number;
+  sched?: ThreadTime;
 }
 
 export interface PongResult {
   echoed: number;
   badChecksum: number;
+  sched?: ThreadTime;
 }
 
 export interface SqGetResult {

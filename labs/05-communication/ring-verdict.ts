@@ -12,6 +12,7 @@
  */
 import { BUSY_MACHINE_CORES } from '../../src/measure/contention.js';
 import { median, ratioOfMedians } from '../../src/measure/stats.js';
+import { fmtNum } from '../../src/render/format.js';
 
 /** What the ring must beat postMessage by at 64 B with two cores; 10-20x measured on a shared 2-core VM under moderate load (README). */
 export const RING_MIN = 10;
@@ -36,20 +37,20 @@ export function judgeRing(t: RingTry, min = RING_MIN, busyCores = BUSY_MACHINE_C
   return t.others !== null && t.others >= busyCores ? 'busy' : 'fail';
 }
 
-const load = (others: number | null): string => (others === null ? 'unknown' : `${others.toFixed(2)} cores`);
+const load = (others: number | null): string => (others === null ? 'unknown' : `${fmtNum(others)} cores`);
 
 export function describeTry(t: RingTry): string {
   const r = ratioOfMedians(t.ring, t.post);
   return (
-    `best runs: ring ${(Math.max(...t.ring) / 1e6).toFixed(2)} M msg/s, postMessage ${(Math.max(...t.post) / 1e3).toFixed(0)} k msg/s, ` +
-    `${bestRatio(t).toFixed(1)}x; medians: ring ${(median(t.ring) / 1e6).toFixed(2)} M, postMessage ${(median(t.post) / 1e3).toFixed(0)} k, ` +
-    `${r.ratio.toFixed(1)}x (range ${r.low.toFixed(1)}-${r.high.toFixed(1)}x); others' load during the runs ${load(t.others)}`
+    `best runs: ring ${fmtNum(Math.max(...t.ring) / 1e6)} M msg/s, postMessage ${fmtNum(Math.max(...t.post) / 1e3)} k msg/s, ` +
+    `${fmtNum(bestRatio(t))}x; medians: ring ${fmtNum(median(t.ring) / 1e6)} M, postMessage ${fmtNum(median(t.post) / 1e3)} k, ` +
+    `${fmtNum(r.ratio)}x (range ${fmtNum(r.low)}–${fmtNum(r.high)}x); others' load during the runs ${load(t.others)}`
   );
 }
 
 /** How many tries it took, and what the earlier ones gave. */
 export function describeTries(tries: readonly RingTry[], max: number): string {
   const n = tries.length;
-  const earlier = tries.slice(0, -1).map((t, i) => `try ${i + 1}: ${bestRatio(t).toFixed(1)}x with others at ${load(t.others)}`);
+  const earlier = tries.slice(0, -1).map((t, i) => `try ${i + 1}: ${fmtNum(bestRatio(t))}x with others at ${load(t.others)}`);
   return `try ${n} of at most ${max}${earlier.length ? ` (${earlier.join('; ')})` : ''}`;
 }

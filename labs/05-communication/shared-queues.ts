@@ -9,6 +9,7 @@ import type { SharedQueueKind } from '../../src/sync/index.js';
 import type { Endpoints } from './endpoints.js';
 import { WAIT_MS, queueOrder, queueStress } from './flows.js';
 import { expectedOrder, type Item } from './orders.js';
+import { n } from './ledger.js';
 
 const KINDS: readonly SharedQueueKind[] = ['fifo', 'lifo', 'priority'];
 const BOOK_NAME: Record<SharedQueueKind, string> = { fifo: 'Queue', lifo: 'LifoQueue', priority: 'PriorityQueue' };
@@ -63,15 +64,15 @@ export async function sharedQueues(ctx: LabContext<unknown>, o: SharedQueuesOpti
   const details: string[] = [];
   let exact = true;
   for (const kind of KINDS) {
-    ctx.progress(`${kind} queue, 2 putters x 2 getters`);
+    ctx.progress(`${kind} queue, 2 putters × 2 getters`);
     const s = await queueStress(o.ep, kinds[kind], o.perProducer, ctx.seed, WAIT_MS);
     exact &&= s.taken === 2 * o.perProducer && s.duplicates === 0 && s.missing === 0;
-    details.push(`${kind}: ${s.taken} taken, ${s.duplicates} duplicated, ${s.missing} missing`);
+    details.push(`${kind}: ${n(s.taken)} taken, ${n(s.duplicates)} duplicated, ${n(s.missing)} missing`);
     if (kind === 'fifo') {
       ctx.check("fifo queue under contention: each producer's items come out in put order", s.inversions === 0,
-        `2 putters x ${o.perProducer} items, 2 getters: ${s.inversions} out-of-order pairs seen by a getter`);
+        `2 putters × ${n(o.perProducer)} items, 2 getters: ${s.inversions} out-of-order pairs seen by a getter`);
     }
   }
   ctx.check('shared queues under contention: every item comes out exactly once', exact,
-    `2 putters x ${o.perProducer} items and 2 getters at once, capacity 16: ${details.join('; ')}`);
+    `2 putters × ${n(o.perProducer)} items and 2 getters at once, capacity 16: ${details.join('; ')}`);
 }

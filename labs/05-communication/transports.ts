@@ -15,6 +15,7 @@ import { Ledger, QueueLoad, Totals } from './ledger.js';
 import { othersLoad, type LoadMeter } from './load.js';
 import { TRANSPORTS, TRANSPORT_LABEL, perTransport, type Transport } from './messages.js';
 import { Payload } from './payload.js';
+import { contradiction, roundTripNote, type RoundTripFigures } from './round-trips.js';
 import type { RingTry } from './ring-verdict.js';
 import { WIRES, queueSlots, type WireTable } from './wires.js';
 
@@ -58,10 +59,12 @@ export async function transports(ctx: LabContext<unknown>, o: TransportsOptions)
   const highlight: number[] = [];
   const queueRows: Record<string, Cell>[] = [];
   let at64: At64 | null = null;
+  const trips: { size: string; ring: RoundTripFigures; port: RoundTripFigures }[] = [];
   for (const [i, size] of sizes.entries()) {
     const s = await oneSize(ctx, o, size, ledgers, (text, done) => ctx.progress(`${bytes(size)}: ${text}`, (i + done) / sizes.length));
     highlight.push(rows.length + s.fastest);
     rows.push(...s.rows);
+    trips.push({ size: bytes(size), ring: s.trips.ring, port: s.trips.port });
     queueRows.push(s.queue.row(`throughput, ${bytes(size)}`, queueSlots(size), 0));
     if (size === 64) at64 = { first: { ring: s.rates.ring, post: s.rates.postMessage, others: s.others }, counts: { ring: s.counts.ring, postMessage: s.counts.postMessage } };
   }
@@ -86,6 +89,14 @@ export async function transports(ctx: LabContext<unknown>, o: TransportsOptions)
       `as worker-to-worker postMessage must without a channel. Highlighted: the fastest per size.`,
   });
 
+  // The size where the ring streams faster than MessageChannel but its round trip is slowest against the port's;
+  // without one, the first size: either way the note says why a stream and a round trip differ, in figures.
+  const worst = trips.reduce<(typeof trips)[number] | undefined>(
+    (w, x) => (!w || contradiction(x.ring, x.port) > contradiction(w.ring, w.port) ? x : w),
+    undefined,
+  );
+  if (worst) ctx.note(roundTripNote(worst.size, worst.ring, worst.port));
+
   for (const t of TRANSPORTS) {
     ctx.check(`${TRANSPORT_LABEL[t]}: every message arrives exactly once, in order, intact`, ledgers[t].ok, ledgers[t].detail());
   }
@@ -97,6 +108,8 @@ interface SizeResult {
   /** index in rows of the fastest transport */
   fastest: number;
   rates: Record<Transport, number[]>;
+  /** The ring's and the port's figures for the round-trip note. */
+  trips: { ring: RoundTripFigures; port: RoundTripFigures };
   counts: Record<Transport, number>;
   /** others' load over the timed runs, cores */
   others: number | null;
@@ -143,6 +156,7 @@ async function oneSize(
 
   const rounds = Math.min(o.pings, Math.max(20, maxCount));
   const rows: Record<string, Cell>[] = [];
+  const trips: Partial<Record<Transport, RoundTripFigures>> = {};
   for (const t of TRANSPORTS) {
     progress(`ping-pong over ${TRANSPORT_LABEL[t]}`, ctx.repeat / (ctx.repeat + 1));
     const variant = { transport: t, size };
@@ -151,6 +165,18 @@ async function oneSize(
     ledgers[t].addRoundTrips(pp);
     ctx.metric({ name: 'rtt', unit: 'µs', better: 'lower', variant, samples: pp.rttUs });
     const m = median(rates[t]);
+    trips[t] = {
+      rate: m,
+      p50: quantile(pp.rttUs, 0.5),
+      p99: quantile(pp.rttUs, 0.99),
+      mean: pp.rttUs.reduce((a, x) => a + x, 0) / pp.rttUs.length,
+      rounds: pp.rttUs.length,
+      ...(pp.sched ? { sched: pp.sched } : {}),
+    };
+    if (pp.sched) {
+      ctx.metric({ name: 'rtt.cpu', unit: 'µs', better: 'lower', variant, samples: [pp.sched.cpuNs / 1000 / pp.rttUs.length] });
+      ctx.metric({ name: 'rtt.wait', unit: 'µs', better: 'lower', variant, samples: [pp.sched.waitNs / 1000 / pp.rttUs.length] });
+    }
     const vs = ratioOfMedians(rates[t], rates.postMessage);
     rows.push({
       transport: TRANSPORT_LABEL[t],
@@ -165,5 +191,5 @@ async function oneSize(
   }
   const medians = TRANSPORTS.map((t) => median(rates[t]));
   const fastest = medians.indexOf(Math.max(...medians));
-  return { rows, fastest, rates, counts, others, queue };
+  return { rows, fastest, rates, counts, others, queue, trips: { ring: trips.ring as RoundTripFigures, port: trips.port as RoundTripFigures } };
 }

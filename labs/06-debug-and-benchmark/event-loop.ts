@@ -8,6 +8,7 @@
 import type { LabContext } from '../../src/core/lab.js';
 import { blockedLoopDelay, LOOP_DELAY_RESOLUTION_MS as RESOLUTION, startLoopDelayMonitor } from '../../src/measure/loop-delay.js';
 import { linearFit, median } from '../../src/measure/stats.js';
+import { fmtNum } from '../../src/render/format.js';
 
 /** Idle time before and after each block, so the monitor ticks on an idle loop around it. */
 const GAP_MS = 20;
@@ -66,11 +67,11 @@ export async function eventLoopDelay(ctx: LabContext<unknown>, o: EventLoopOptio
     note: `each repeat: ${GAP_MS} ms idle, one block, ${GAP_MS} ms idle. The p50 stays at the timer's interval: most ticks see an idle loop; one block shows up only in the tail.`,
   });
 
-  const short = perBlock.flatMap((p) => p.maxes.filter((m) => m < 0.8 * p.block).map((m) => `${p.block} ms block: max ${m.toFixed(1)} ms`));
+  const short = perBlock.flatMap((p) => p.maxes.filter((m) => m < 0.8 * p.block).map((m) => `${p.block} ms block: max ${fmtNum(m)} ms`));
   ctx.check(
     'max delay ≥ 0.8 × block, every repeat',
     short.length === 0,
-    short[0] ?? `least: ${perBlock.map((p) => Math.min(...p.maxes).toFixed(1)).join(', ')} ms`,
+    short[0] ?? `least: ${perBlock.map((p) => fmtNum(Math.min(...p.maxes))).join(', ')} ms`,
   );
   const xs = perBlock.map((p) => p.block);
   const GROWS = 'max delay grows with block length';

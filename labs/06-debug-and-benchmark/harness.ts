@@ -12,6 +12,10 @@
 import type { LabContext } from '../../src/core/lab.js';
 import type { HistogramChart } from '../../src/core/report.js';
 import { median, outliers } from '../../src/measure/stats.js';
+import { fmtNum } from '../../src/render/format.js';
+
+/** A count with thousands separators (1,068,447), as in the tables. */
+const count = (n: number): string => n.toLocaleString('en-US');
 
 const SPIN_SOURCE = 'let x = seed | 1; for (let i = 0; i < n; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; } return x;';
 export type Spin = (n: number, seed: number) => number;
@@ -113,7 +117,7 @@ export async function harness(ctx: LabContext<unknown>, o: HarnessOptions): Prom
       phase: phase === 'cold' ? 'cold: no warm-up, new copy' : `warm: ${ctx.warmup} warm-up runs`,
       clock,
       n: sum.n,
-      first: s.slice(0, 5).map((x) => x.toFixed(2)).join(' '),
+      first: s.slice(0, 5).map((x) => fmtNum(x)).join(' '),
       ratio: (s[0] as number) / sum.median,
       median: { value: sum.median, low: sum.ci.low, high: sum.ci.high },
       mad: sum.mad,
@@ -122,22 +126,22 @@ export async function harness(ctx: LabContext<unknown>, o: HarnessOptions): Prom
     };
   });
   ctx.table({
-    title: `Sampling harness on a busy loop calibrated to ${targetMs} ms of CPU (${iterations} iterations)`,
+    title: `Sampling harness on a busy loop calibrated to ${fmtNum(targetMs)} ms of CPU (${count(iterations)} iterations)`,
     columns: [
       { key: 'phase', label: 'phase' },
       { key: 'clock', label: 'clock' },
       { key: 'n', label: 'n' },
-      { key: 'first', label: 'first 5 samples, ms' },
+      { key: 'first', label: 'first 5 samples', unit: 'ms' },
       { key: 'ratio', label: 'first/median', unit: 'x' },
-      { key: 'median', label: 'median [95% CI]', unit: 'ms' },
+      { key: 'median', label: 'median (95% CI)', unit: 'ms' },
       { key: 'mad', label: 'MAD', unit: 'ms' },
       { key: 'max', label: 'max', unit: 'ms' },
       { key: 'outliers', label: 'outliers' },
     ],
     rows,
     note:
-      `calibration: ${Math.round(perMs)} iterations per CPU ms before sampling, ${Math.round(perMsAfter)} after ` +
-      `(median of ${CALIBRATION_RUNS} batches of ${cal.batch}). Outliers: modified z-score |0.6745 (x - median) / MAD| > 3.5. ` +
+      `calibration: ${count(Math.round(perMs))} iterations per CPU ms before sampling, ${count(Math.round(perMsAfter))} after ` +
+      `(median of ${CALIBRATION_RUNS} batches of ${count(cal.batch)}). median (95% CI): the median and its 95% confidence interval. Outliers: modified z-score |0.6745 (x - median) / MAD| > 3.5. ` +
       'Wall above CPU: time spent waiting for a core.',
   });
   ctx.chart(histogramOf(warmS.wall, bins, `Busy loop, warm, wall time: ${warmS.wall.length} samples`));
@@ -148,21 +152,21 @@ export async function harness(ctx: LabContext<unknown>, o: HarnessOptions): Prom
   const [lo, hi] = [Math.min(before, after), Math.max(before, after)];
   const name = `harness median within ${100 * tolerance}% of calibration`;
   if (hi / lo - 1 > MAX_DRIFT) {
-    ctx.skip(name, `loop speed drifted ${(100 * (hi / lo - 1)).toFixed(0)}%`);
+    ctx.skip(name, `loop speed drifted ${fmtNum(100 * (hi / lo - 1), 2)}%`);
   } else {
     // The expected time lies between the two calibrations; the tolerance applies around that bracket.
     const [okLo, okHi] = [(1 - tolerance) * lo, (1 + tolerance) * hi];
     ctx.check(
       name,
       cpuMedian >= okLo && cpuMedian <= okHi,
-      `CPU ${cpuMedian.toFixed(2)} ms, calibrated ${lo.toFixed(2)}–${hi.toFixed(2)}`,
+      `CPU ${fmtNum(cpuMedian)} ms, calibrated ${fmtNum(lo)}–${fmtNum(hi)}`,
     );
   }
   const coldRatio = (coldS.cpu[0] as number) / median(coldS.cpu);
   ctx.check(
     `first cold sample costs ≥ ${Math.round(100 * (COLD_MIN - 1))}% more CPU`,
     coldRatio >= COLD_MIN,
-    `${coldRatio.toFixed(2)}x the cold median (warm: ${((warmS.cpu[0] as number) / cpuMedian).toFixed(2)}x)`,
+    `${fmtNum(coldRatio)}x the cold median (warm: ${fmtNum((warmS.cpu[0] as number) / cpuMedian)}x)`,
   );
 }
 

@@ -119,13 +119,13 @@ export async function raceHunter(
     return `${jitterAgain.broke}/${JITTER_REPLAYS} broke, ${jitterAgain.identical}/${JITTER_REPLAYS} identical`;
   };
   ctx.table({
-    title: `Race hunter: ${s.workers} workers x ${s.transfers} transfers, seeds ${ctx.seed}..${ctx.seed + s.runs - 1}`,
+    title: `Race hunter: ${s.workers} workers × ${s.transfers} transfers, seeds ${ctx.seed}..${ctx.seed + s.runs - 1}`,
     columns: [
       { key: 'program', label: 'program' },
       { key: 'schedule', label: 'schedule' },
       { key: 'runs', label: 'runs' },
-      { key: 'broken', label: 'broken' },
-      { key: 'rate', label: 'broken', unit: '%' },
+      { key: 'broken', label: 'runs broken' },
+      { key: 'rate', label: 'share broken', unit: '%' },
       { key: 'first', label: 'first failing seed' },
       { key: 'replay', label: 'replay of it' },
       { key: 'ms', label: 'median run', unit: 'ms' },

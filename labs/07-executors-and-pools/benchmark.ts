@@ -108,7 +108,7 @@ export async function benchmark(ctx: LabContext<unknown>, o: BenchmarkOptions): 
     ],
     rows,
     note:
-      `${ctx.repeat === 1 ? 'one run each' : `median of ${ctx.repeat} runs${ctx.quick ? ' (worker per task: 1)' : ''} [95% CI], in interleaved rounds`}; ` +
+      `${ctx.repeat === 1 ? 'one run each' : `median of ${ctx.repeat} runs${ctx.quick ? ' (worker per task: 1)' : ''} (95% CI in parentheses), in interleaved rounds`}; ` +
       'speedup over sequential, efficiency = speedup / workers; busy = time the workers spent inside tasks / (wall x workers), ' +
       "from the tasks' own start and end times" +
       (othersN ? `; other processes used ${(othersSum / othersN).toFixed(1)} cores meanwhile` : ''),

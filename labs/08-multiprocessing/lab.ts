@@ -32,7 +32,7 @@ export default defineLab({
     maxTasksPerChild: { type: 'integer', default: 4, min: 0, max: 1_000_000, help: 'retire a child after this many tasks (0: never)' },
     item: { type: 'duration', default: 40, min: 5, max: 2000, help: "how long one item of a child's work takes" },
   },
-  quick: { sizes: [64, 65_536], samples: 4_000_000, chunk: 500_000, poolSizes: sizes([1, CORES]), item: 25 },
+  quick: { sizes: [64, 65_536], samples: 16_000_000, chunk: 2_000_000, poolSizes: sizes([1, CORES]), item: 25 },
   repeat: { default: 3, quick: 1 },
   warmup: { default: 0, quick: 0 },
   timeout: 120,

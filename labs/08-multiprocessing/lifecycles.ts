@@ -189,7 +189,7 @@ export async function lifecycles(ctx: LabContext<unknown>, o: LifecyclesOptions)
     title: 'Lives of four children (ms after the first fork)',
     columns: [
       { key: 'lane', label: 'child', align: 'left' },
-      { key: 'pid', label: 'pid' },
+      { key: 'pid', label: 'pid', align: 'right' },
       { key: 'ready', label: 'ready', unit: 'ms' },
       { key: 'signalled', label: 'signalled', unit: 'ms' },
       { key: 'exit', label: 'exit', unit: 'ms' },
@@ -199,7 +199,7 @@ export async function lifecycles(ctx: LabContext<unknown>, o: LifecyclesOptions)
     ],
     rows: lives.map((l) => ({
       lane: l.lane.name,
-      pid: l.pid,
+      pid: String(l.pid), // an identifier, not a quantity: no thousands separator
       ready: ms(l.readyAt),
       signalled: ms(l.signalAt),
       exit: ms(l.exitAt),

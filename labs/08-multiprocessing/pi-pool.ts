@@ -9,6 +9,7 @@ import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
 import { ProcessPoolExecutor, task, type TaskRun } from '../../src/executors/index.js';
 import { median, ratioOfMedians } from '../../src/measure/stats.js';
+import { fmtNum } from '../../src/render/format.js';
 import { PI_URL, chunksOf, piOf, piStandardError, type PiChunk } from '../../src/workloads/pi.js';
 
 export interface PiOptions {
@@ -27,6 +28,42 @@ export interface PiOptions {
 /** Within this many standard errors of pi (a miss by chance: about 6 in 10 million seeds). */
 const SIGMAS = 5;
 
+/**
+ * A speedup above the ratio of pool sizes looks impossible on its face. Where
+ * it happens, say what the base pool paid that the larger one did not: the
+ * replacement children it had to fork and wait for inside its timed runs
+ * (measured fork-to-ready times), with work that small.
+ */
+/** What the timed runs of one pool size spent forking: replacement children, how many runs, median fork-to-ready, median wall. */
+export interface ForkCost {
+  size: number;
+  forks: number;
+  runs: number;
+  readyMs: number | null;
+  wall: number;
+}
+
+export function superlinear(rows: Record<string, Cell>[], costs: ForkCost[]): string | null {
+  const base = costs[0];
+  if (!base) return null;
+  const over = rows.filter((r, i) => {
+    const sp = r.speedup as { value: number };
+    const c = costs[i];
+    return i > 0 && c !== undefined && sp.value > (c.size / base.size) * 1.05;
+  });
+  if (!over.length) return null;
+  const cost = base.readyMs === null ? '' : `, each ${fmtMs(base.readyMs)} from fork to ready`;
+  const which = over.map((r) => `${fmtNum(r.workers as number)} workers ${fmtNum((r.speedup as { value: number }).value)}x`).join(', ');
+  return (
+    `Speedup above the ratio of pool sizes (${which}): not more cores than the machine has. The pool of ${base.size} ` +
+    `forked ${fmtNum(base.forks)} replacement child(ren) inside its ${base.runs === 1 ? 'timed run' : `${base.runs} timed runs (median ${fmtMs(base.wall)})`}${base.runs === 1 ? ` of ${fmtMs(base.wall)}` : ''}${cost}; ` +
+    `while the pool of ${base.size} waits for a replacement${base.size === 1 ? ' nothing else runs' : ' fewer others run'}; in a larger pool the other children ` +
+    'keep working meanwhile. --max-tasks-per-child 0 (no recycling) times the work alone.'
+  );
+}
+
+const fmtMs = (ms: number): string => `${fmtNum(ms)} ms`;
+
 const realPool = (ctx: LabContext<unknown>, size: number, maxTasksPerChild: number): Promise<ProcessPoolExecutor> =>
   ProcessPoolExecutor.create(ctx, { size, maxTasksPerChild });
 
@@ -40,6 +77,7 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
   const rows: Record<string, Cell>[] = [];
   const overused: string[] = [];
   const underRecycled: string[] = [];
+  const forkCosts: ForkCost[] = [];
   let base: number[] = [];
   let order = '';
   for (const [i, size] of o.sizes.entries()) {
@@ -47,6 +85,7 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
     const pool = await make(ctx, size, o.maxTasksPerChild);
     const walls: number[] = [];
     const all: TaskRun<PiChunk>[] = [];
+    const startedBefore = pool.startedPids.length;
     let outOfOrder = 0;
     try {
       for (let r = 0; r < ctx.repeat; r++) {
@@ -68,6 +107,9 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
       await pool.shutdown();
       pids.push(...pool.startedPids);
     }
+    // Children forked inside the timed runs (replacements of retired ones), and what each took to be ready.
+    const forks = pool.startedPids.length - startedBefore;
+    const forkReady = pool.readyMs.slice(pool.readyMs.length - forks);
     if (i === 0) base = walls;
     const perChild = new Map<string, number>();
     for (const x of all) perChild.set(x.worker ?? '?', (perChild.get(x.worker ?? '?') ?? 0) + 1);
@@ -80,32 +122,37 @@ export async function piPool(ctx: LabContext<unknown>, o: PiOptions): Promise<{ 
     rows.push({
       workers: size,
       wall: median(walls),
-      speedup: { value: sp.ratio, low: sp.low, high: sp.high },
+      // One run has no range to show.
+      speedup: ctx.repeat > 1 ? { value: sp.ratio, low: sp.low, high: sp.high } : { value: sp.ratio },
       children: perChild.size,
+      forks,
       most,
       unordered: outOfOrder,
-      estimate: (estimates[size] as number).toFixed(7),
     });
+    forkCosts.push({ size, forks, runs: ctx.repeat, readyMs: forkReady.length ? median(forkReady) : null, wall: median(walls) });
   }
   const sigma = piStandardError(o.samples);
   const estimate = piOf([...insides][0] ?? NaN, o.samples);
   ctx.table({
-    title: `Monte Carlo pi: ${o.samples.toLocaleString('en-US')} points in ${chunks.length} chunks, a process pool`,
+    title: `Monte Carlo pi: ${o.samples.toLocaleString('en-US')} points in ${chunks.length} chunks, a process pool (pi ≈ ${estimate.toFixed(7)} at every size)`,
     columns: [
       { key: 'workers', label: 'workers' },
       { key: 'wall', label: 'wall', unit: 'ms' },
       { key: 'speedup', label: 'speedup', unit: 'x' },
       { key: 'children', label: 'children' },
+      { key: 'forks', label: 'forks' },
       { key: 'most', label: 'max tasks' },
       { key: 'unordered', label: 'unordered' },
-      { key: 'estimate', label: 'estimate', align: 'right' },
     ],
     rows,
     note:
-      `${ctx.repeat === 1 ? 'one run' : `median of ${ctx.repeat} runs`}; speedup over the pool of ${o.sizes[0]}. children = processes that ran chunks (retired after ` +
-      `${o.maxTasksPerChild || 'no limit of'} tasks each: max tasks is the most any ran); unordered = chunks that came out of ` +
-      `input order in the last run${order ? ` (one run: ${order.split(' ').slice(0, 16).join(' ')}${chunks.length > 16 ? ' ...' : ''})` : ''}.`,
+      `${ctx.repeat === 1 ? 'one run' : `median of ${ctx.repeat} runs`}; speedup over the pool of ${o.sizes[0]}. children = processes that ran chunks ` +
+      `(${o.maxTasksPerChild ? `retired after ${o.maxTasksPerChild} tasks each` : 'never retired'}: max tasks is the most any ran); unordered = chunks that came out of ` +
+      `input order in the last run${order ? ` (one run: ${order.split(' ').slice(0, 16).join(' ')}${chunks.length > 16 ? ' ...' : ''})` : ''}. ` +
+      `forks = replacement children forked inside the timed run${ctx.repeat === 1 ? '' : `s (all ${ctx.repeat})`}, on their clock.`,
   });
+  const beyond = superlinear(rows, forkCosts);
+  if (beyond) ctx.note(beyond);
   ctx.check(
     'pi is the same for every pool size',
     insides.size === 1,

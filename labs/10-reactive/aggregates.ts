@@ -6,6 +6,7 @@
 import type { LabContext } from '../../src/core/lab.js';
 import { emitterAggregate, iteratorAggregate, rxjsAggregate, type Aggregate, type AggregateImpl } from './aggregate.js';
 import { sensorReadings } from './readings.js';
+import { fmtNum } from '../../src/render/format.js';
 
 export type ImplName = 'rxjs' | 'emitter' | 'iterator';
 const NAMES: readonly ImplName[] = ['rxjs', 'emitter', 'iterator'];
@@ -40,7 +41,7 @@ export async function aggregates(ctx: LabContext<unknown>, o: AggregatesOptions)
   const same = NAMES.map((n) => JSON.stringify(results[n]));
   const agree = same.every((x) => x === same[0]);
   ctx.table({
-    title: `One aggregate, three ways: ${o.events} readings`,
+    title: `One aggregate, three ways: ${fmtNum(o.events)} readings`,
     columns: [
       { key: 'impl', label: 'implementation' },
       { key: 'rate', label: 'events/s' },
@@ -62,13 +63,13 @@ export async function aggregates(ctx: LabContext<unknown>, o: AggregatesOptions)
       { key: 'max', label: 'max' },
     ],
     rows: a.sensors.map((s) => ({ sensor: s.sensor, count: s.count, mean: s.sum / s.count / 10, min: s.min / 10, max: s.max / 10 })),
-    note: `${a.count} valid, ${a.rejected} glitches dropped; ${a.windows} windows, the last of ${a.lastWindowSize}; largest window mean ${a.maxWindowMean === null ? '–' : (a.maxWindowMean / 10).toFixed(1)} °F`,
+    note: `${fmtNum(a.count)} valid, ${fmtNum(a.rejected)} glitches dropped; ${fmtNum(a.windows)} windows, the last of ${a.lastWindowSize}; largest window mean ${a.maxWindowMean === null ? '–' : (a.maxWindowMean / 10).toFixed(1)} °F`,
   });
   const diff = NAMES.filter((n) => same[NAMES.indexOf(n)] !== same[0]);
   ctx.check(
     'rxjs, EventEmitter, async iterators agree',
     agree,
-    agree ? `identical on ${a.count} readings` : `${diff.join(', ')} differ from rxjs: ${firstDiff(results.rxjs, results[diff[0] ?? 'rxjs'])}`,
+    agree ? `identical on ${fmtNum(a.count)} readings` : `${diff.join(', ')} differ from rxjs: ${firstDiff(results.rxjs, results[diff[0] ?? 'rxjs'])}`,
   );
   return { eventsPerSec };
 }

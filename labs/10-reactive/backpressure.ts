@@ -10,6 +10,7 @@
 import type { Observable } from 'rxjs';
 import type { LabContext } from '../../src/core/lab.js';
 import { STRATEGIES, type Counters, type Ev, type Strategy } from './strategies.js';
+import { fmtNum } from '../../src/render/format.js';
 
 export interface BackpressureOptions {
   /** Producer rate, events/s. */
@@ -84,7 +85,7 @@ export async function backpressure(ctx: LabContext<unknown>, o: BackpressureOpti
   await ctx.withTimeout(Promise.all(runs.map((r) => r.done)), bound, 'the backpressure strategies to finish');
 
   ctx.table({
-    title: `Backpressure: ${o.rate} events/s into a consumer of ${o.pace}/s`,
+    title: `Backpressure: ${fmtNum(o.rate)} events/s into a consumer of ${fmtNum(o.pace)}/s`,
     columns: [
       { key: 'name', label: 'strategy' },
       { key: 'emitted', label: 'emitted' },
@@ -95,7 +96,7 @@ export async function backpressure(ctx: LabContext<unknown>, o: BackpressureOpti
     ],
     rows: runs.map(({ run }) => ({ name: run.name, emitted: run.emitted, delivered: run.delivered, dropped: run.dropped, peak: run.peak, ms: run.ms })),
     note:
-      `${total} events over ${o.durationMs} ms; each consumer call takes ${period.toFixed(1)} ms (a batch, for window). ` +
+      `${fmtNum(total)} events over ${fmtNum(o.durationMs)} ms; each consumer call takes ${period.toFixed(1)} ms (a batch, for window). ` +
       strategies.map((s) => `${s.name}: ${s.rxjs}`).join('; ') +
       '. peak held: events taken in but not yet handed to the consumer.',
   });

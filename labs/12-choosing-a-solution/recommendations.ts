@@ -80,7 +80,7 @@ export function recommendations(ctx: LabContext<unknown>, results: readonly Work
     rows,
     highlight,
     note:
-      `median of ${n} runs [95% CI], in interleaved rounds; vs best: median / the fastest model's median; ` +
+      `median of ${n} runs (95% CI in parentheses), in interleaved rounds; vs best: median / the fastest model's median; ` +
       `p: Mann-Whitney, against the fastest (★).${na.length ? ` n/a, not measured: ${na.join('. ')}.` : ''}`,
   });
 

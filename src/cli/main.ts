@@ -36,7 +36,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     // `lab` and `compare` take their own argv (options may come before or after
     // operands); commander still describes them in `conc --help`.
-    if (argv[0] === 'lab' && argv[1] !== undefined && argv[1] !== '--help' && argv[1] !== '-h') return await lab(argv[1], argv.slice(2));
+    if (argv[0] === 'lab' && (argv[1] === '--help' || argv[1] === '-h')) {
+      const { labCommandHelp } = await import('./commands/lab.js');
+      const { outputWidth } = await import('../render/fit.js');
+      const { helpWidthOf } = await import('./flags.js');
+      process.stdout.write(await labCommandHelp(helpWidthOf(outputWidth())));
+      return EXIT.ok;
+    }
+    if (argv[0] === 'lab' && argv[1] !== undefined) return await lab(argv[1], argv.slice(2));
     if (argv[0] === 'compare' && argv[1] !== '--help' && argv[1] !== '-h') return await compare(argv.slice(1));
   } catch (e) {
     return handleError(e, verbose, null);

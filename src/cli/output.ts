@@ -29,7 +29,7 @@ export function outputFlags(schema: string, kind: 'reports' | 'compare' = 'repor
       choices: kind === 'reports' ? REPORT_FORMATS : COMPARE_FORMATS,
       help: kind === 'reports' ? 'output format: junit has a test case per check, csv a row per sample' : 'output format',
     },
-    color: { type: 'boolean', default: true, negate: true, help: 'no colour and no spinner (also: NO_COLOR, or stdout not a TTY)' },
+    color: { type: 'boolean', default: true, negate: true, help: 'no colour and no spinner (also: NO_COLOR, TERM=dumb, or no terminal; FORCE_COLOR forces colour)' },
     verbose: { type: 'boolean', default: false, help: 'show stack traces of errors' },
   } as const satisfies FlagTable;
 }

@@ -81,6 +81,8 @@ export function createContext(init: ContextInit): { ctx: AnyContext; report: Rep
     table: (t) => {
       const table = { ...t };
       report.tables.push(table);
+      // A table ends a phase: say so to the progress display (labs that report no progress of their own show life this way).
+      init.onProgress(`measured: ${t.title}`);
       return table;
     },
     chart: (c) => {

@@ -100,6 +100,22 @@ export async function loadRegistry(dir = labsDir()): Promise<Registry> {
 }
 
 /** By id ("1", "01") or slug; a broken lab is an error of its own, an unknown one a usage error. */
+/** The book's twelve chapters, one lab each: a chapter without its lab yet is "not written", not "unknown". */
+export const BOOK_CHAPTERS = [
+  'Speed It Up!',
+  'Parallelize It',
+  'Life of a Thread',
+  'Synchronization between Threads',
+  'Communication between Threads',
+  'Debug and Benchmark',
+  'Executors and Pools',
+  'Multiprocessing',
+  'Event-Driven Programming',
+  'Reactive Programming',
+  'Using the GPU',
+  'Choosing a Solution',
+] as const;
+
 export function resolveLab(reg: Registry, ref: string): LoadedLab {
   const byId = /^\d+$/.test(ref) ? Number(ref) : null;
   const hit = reg.labs.find((l) => (byId !== null ? l.id === byId : l.slug === ref));
@@ -107,5 +123,7 @@ export function resolveLab(reg: Registry, ref: string): LoadedLab {
   const broken = reg.broken.find((b) => (byId !== null ? b.id === byId : b.slug === ref));
   if (broken) throw new BrokenLabError(`lab ${broken.id ?? '?'} (${broken.slug}) is broken: ${broken.problem}`);
   const known = reg.labs.map((l) => `${l.id} ${l.slug}`).join(', ');
+  const chapter = byId !== null ? BOOK_CHAPTERS[byId - 1] : undefined;
+  if (chapter) throw new UsageError(`lab ${byId} (${chapter}) is not written yet; labs: ${known || 'none found'} (see conc list)`);
   throw new UsageError(`unknown lab "${ref}"; labs: ${known || 'none found'} (see conc list)`);
 }

@@ -46,6 +46,8 @@ export class ProcessPoolExecutor extends BaseExecutor {
   readonly size: number;
   /** Every child pid this pool started, in order (replacements included). */
   readonly startedPids: number[] = [];
+  /** For each child started, ms from fork to its ready message (what a replacement costs a waiting caller). */
+  readonly readyMs: number[] = [];
   /** Children retired after maxTasksPerChild tasks, and children that died or were killed mid-task. */
   retired = 0;
   died = 0;
@@ -83,6 +85,7 @@ export class ProcessPoolExecutor extends BaseExecutor {
 
   /** Fork one child; resolves when it is ready (rejects when it cannot start, or the lab has ended). */
   protected async spawn(): Promise<void> {
+    const forkedAt = performance.now();
     const proc = this.track.fork(this.o.child ?? PROCESS_POOL_CHILD, [], {
       serialization: this.o.serialization ?? 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -117,6 +120,7 @@ export class ProcessPoolExecutor extends BaseExecutor {
     });
     try {
       await ready;
+      this.readyMs.push(performance.now() - forkedAt);
     } catch (e) {
       proc.kill('SIGKILL');
       throw e;

@@ -20,13 +20,11 @@ export interface BoxSpec {
   head: string[];
   rows: string[][];
   align?: Align[];
-  /** No rule between body rows (default false: a rule between rows in colour, none without). */
+  /** No rule between body rows even when rows wrap onto several lines (the header always has its rule). */
   compact?: boolean;
 }
 
-function chars(st: Style, compact: boolean): Record<string, string> {
-  return st.color && !compact ? {} : { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-}
+const NO_ROW_RULES = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 /** One row as a block of "column: value" lines, for tables too wide for the terminal even when wrapped. */
 function rowBlocks(spec: BoxSpec, st: Style): string {
@@ -64,13 +62,43 @@ export function box(spec: BoxSpec, st: Style): string {
     : natural;
   if (!widths) return rowBlocks(spec, st);
   const narrowed = widths.some((w, i) => w < (natural[i] as number));
+  const cell = (c: string, i: number): string => (narrowed ? wrapCell(c, widths[i] as number).join('\n') : c);
+  const head = spec.head.map(cell);
+  const rows = spec.rows.map((r) => r.map(cell));
   const table = new Table({
-    head: spec.head.map((h, i) => (narrowed ? wrapCell(h, widths[i] as number).join('\n') : h)),
+    head,
     colAligns: align,
     ...(narrowed ? { colWidths: widths.map((w) => w + 2) } : {}),
-    style: { head: [], border: [], compact: spec.compact ?? false, 'padding-left': 1, 'padding-right': 1 },
-    chars: chars(st, spec.compact ?? false),
+    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
+    chars: NO_ROW_RULES,
   });
-  for (const r of spec.rows) table.push(r.map((c, i) => (narrowed ? wrapCell(c, widths[i] as number).join('\n') : c)));
-  return table.toString();
+  for (const r of rows) table.push(r);
+  return ruled(table.toString(), head, rows, spec.compact ?? false);
+}
+
+/**
+ * Rules: one under the header always; between body rows only where a row
+ * spans several lines (wrapped cells), where without them the rows could not be
+ * told apart. One line per row needs none: it would double the table's height.
+ */
+function ruled(drawn: string, head: string[], rows: string[][], compact: boolean): string {
+  const lines = drawn.split('\n');
+  const top = lines[0] ?? '';
+  const rule = top.replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤');
+  const height = (r: string[]): number => Math.max(1, ...r.map((c) => c.split('\n').length));
+  const between = !compact && rows.some((r) => height(r) > 1);
+  const out = [top];
+  let at = 1;
+  const take = (n: number): void => {
+    out.push(...lines.slice(at, at + n));
+    at += n;
+  };
+  take(height(head));
+  out.push(rule);
+  rows.forEach((r, i) => {
+    if (i > 0 && between) out.push(rule);
+    take(height(r));
+  });
+  out.push(...lines.slice(at));
+  return out.join('\n');
 }

@@ -5,7 +5,7 @@
  * usual choice, tells its series apart only by ANSI colour.
  */
 import type { BarChart, Chart, HistogramChart, LineChart, TimelineChart } from '../core/report.js';
-import { displayWidth, fmtNum } from './format.js';
+import { displayWidth, fmtNum, fmtQuantity } from './format.js';
 
 export interface Paint {
   dim(s: string): string;
@@ -131,7 +131,7 @@ function barChart(title: string, unit: string, bars: { label: string; value: num
   for (const [i, b] of bars.entries()) {
     const n = max > 0 ? Math.round((b.value / max) * W) : 0;
     const bar = '█'.repeat(n) || (b.value > 0 ? '▏' : '');
-    lines.push(`  ${b.label.slice(0, labelW).padEnd(labelW)} ${paint.series(i % 1, bar)} ${fmtNum(b.value)}${unit ? ` ${unit}` : ''}`);
+    lines.push(`  ${b.label.slice(0, labelW).padEnd(labelW)} ${paint.series(i % 1, bar)} ${fmtQuantity(b.value, unit)}`);
   }
   return lines.join('\n');
 }

@@ -1,11 +1,11 @@
 /** Number and cell formatting shared by the text and Markdown renderers. */
 import type { Cell, Column } from '../core/report.js';
 
-/** Significant digits without exponent noise: 1234 -> "1234", 0.012345 -> "0.0123". */
+/** Significant digits without exponent noise, thousands separated: 1234 -> "1,234", 0.012345 -> "0.0123". */
 export function fmtNum(v: number, digits = 3): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? '–' : v > 0 ? '∞' : '-∞';
   if (v === 0) return '0';
-  if (Number.isInteger(v)) return Math.abs(v) >= 1e6 ? v.toLocaleString('en-US') : String(v);
+  if (Number.isInteger(v)) return Math.abs(v) >= 1000 ? v.toLocaleString('en-US') : String(v);
   const abs = Math.abs(v);
   if (abs >= 10 ** digits) return Math.round(v).toLocaleString('en-US');
   const decimals = Math.max(0, digits - 1 - Math.floor(Math.log10(abs)));
@@ -18,6 +18,13 @@ function withUnit(s: string, unit: string | undefined): string {
   return s;
 }
 
+/** A number with its unit as prose writes it everywhere: `1.14x`, `44.1%` close up, `12.5 ms` spaced. */
+export function fmtQuantity(v: number, unit: string | undefined, digits = 3): string {
+  const s = fmtNum(v, digits);
+  if (!unit) return s;
+  return unit === 'x' || unit === '%' ? withUnit(s, unit) : `${s} ${unit}`;
+}
+
 export function fmtCell(c: Cell | undefined, col: Column): string {
   if (c === undefined || c === null) return '–';
   if (typeof c === 'boolean') return c ? 'yes' : 'no';
@@ -25,7 +32,8 @@ export function fmtCell(c: Cell | undefined, col: Column): string {
   const d = col.digits ?? 3;
   if (typeof c === 'number') return withUnit(fmtNum(c, d), col.unit);
   const main = withUnit(fmtNum(c.value, d), col.unit);
-  if (c.low === undefined || c.high === undefined) return main;
+  // A range of no width (one sample) says nothing beside the value.
+  if (c.low === undefined || c.high === undefined || (c.low === c.value && c.high === c.value)) return main;
   return `${main} (${fmtNum(c.low, d)}–${fmtNum(c.high, d)})`;
 }
 

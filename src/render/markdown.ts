@@ -2,7 +2,10 @@
 import type { Report, Table } from '../core/report.js';
 import { machineLine } from '../measure/machine.js';
 import { renderChart } from './chart.js';
+import type { OptionTable } from '../core/options.js';
 import { fmtCell, fmtDuration, headerLabel } from './format.js';
+import { gpuText } from './gpu.js';
+import { optionsLine } from './text.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -21,8 +24,14 @@ export function markdownTable(t: Table): string {
   return [`**${esc(t.title)}**`, '', head, sep, ...rows, ...(t.note ? ['', `_${t.note}_`] : [])].join('\n');
 }
 
-export function renderMarkdown(r: Report): string {
-  const out: string[] = [`## conc lab ${r.lab.id} · ${r.lab.slug} — ${r.lab.title}`, '', `Machine: ${machineLine(r.machine)}  `, `Seed ${r.seed} · host ${r.host} · ${fmtDuration(r.durationMs)}`];
+export function renderMarkdown(r: Report, specs?: OptionTable): string {
+  const out: string[] = [
+    `## conc lab ${r.lab.id} · ${r.lab.slug} — ${r.lab.title}`,
+    '',
+    `Machine: ${machineLine(r.machine)}  `,
+    `Options: \`${optionsLine(r, specs).replace(/`/g, "'")}\` · ${fmtDuration(r.durationMs)}`,
+  ];
+  if (r.gpu) out.push('', esc(gpuText(r.gpu)));
   for (const t of r.tables) out.push('', markdownTable(t));
   for (const c of r.charts) out.push('', '```', renderChart(c, 100), '```');
   if (r.notes.length) out.push('', ...r.notes.map((n) => `- ${n}`));

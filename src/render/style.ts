@@ -1,9 +1,9 @@
 /**
- * Colour on or off, decided once by the CLI: off when stdout is not a TTY,
- * under NO_COLOR, --no-color or --json. Renderers take a Style and never look
+ * Colour on or off, decided once by the CLI (colorWanted: --no-color, --json,
+ * FORCE_COLOR, NO_COLOR, then chalk's detection). Renderers take a Style and never look
  * at the environment themselves.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import { Chalk, supportsColor, supportsColorStderr, type ChalkInstance } from 'chalk';
 import type { Paint } from './chart.js';
 
 export { outputWidth } from './fit.js';
@@ -35,11 +35,20 @@ export function makeStyle(color: boolean, width = Infinity): Style {
   };
 }
 
-/** Should stdout get colour (and stderr a spinner)? */
-export function colorWanted(opts: { noColor?: boolean; json?: boolean }): boolean {
+/**
+ * Should a stream get colour? The conventions, in order: --no-color (and
+ * --json, whose output is data) turn it off; FORCE_COLOR forces it on or off
+ * (as in Node itself, it wins over NO_COLOR); NO_COLOR turns it off; else
+ * chalk's own detection decides (off for a non-terminal and TERM=dumb, on
+ * for a colour terminal and the CI systems it knows).
+ */
+export function colorWanted(opts: { noColor?: boolean; json?: boolean; stream?: 'stdout' | 'stderr' }): boolean {
   if (opts.noColor || opts.json) return false;
-  if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
-  return Boolean(process.stdout.isTTY);
+  const env = process.env;
+  const stream = opts.stream ?? 'stdout';
+  if (!('FORCE_COLOR' in env) && 'NO_COLOR' in env && env.NO_COLOR !== '') return false;
+  const level = stream === 'stdout' ? supportsColor : supportsColorStderr;
+  return level !== false && level.level > 0;
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { Suite, SuiteLab } from '../core/suite.js';
 import { machineLine } from '../measure/machine.js';
 import { box } from './box.js';
-import { breakWord, displayWidth, fmtDuration, fmtNum, wrap } from './format.js';
+import { breakWord, displayWidth, fmtDuration, fmtNum, fmtQuantity, wrap } from './format.js';
 import { proseWidth, type Style } from './style.js';
 
 const MARK: Record<SuiteLab['status'], string> = { ok: '✓', failed: '✗', error: '✗', timeout: '✗', interrupted: '✗', 'not-run': '-' };
@@ -21,8 +21,8 @@ function paintStatus(s: SuiteLab['status'], text: string, st: Style): string {
 
 export function fmtHeadline(h: SuiteLab['headline']): string {
   if (!h) return '–';
-  const v = typeof h.value === 'number' ? fmtNum(h.value) : h.value;
-  return `${h.label} ${v}${h.unit ? ` ${h.unit}` : ''}`;
+  if (typeof h.value === 'number') return `${h.label} ${fmtQuantity(h.value, h.unit)}`;
+  return `${h.label} ${h.value}${h.unit ? ` ${h.unit}` : ''}`;
 }
 
 const labName = (r: SuiteLab): string => `lab ${r.id ?? '?'} · ${r.slug}`;
@@ -207,7 +207,7 @@ export function renderSuiteMarkdown(s: Suite): string {
     `${esc(settingsLine(s))}`,
     '',
     '| lab | status | checks passed | failed | skipped | wall | headline |',
-    '| ---: | :--- | ---: | ---: | ---: | ---: | :--- |',
+    '| :--- | :--- | ---: | ---: | ---: | ---: | :--- |', // text left, numbers right, as in the text form
   ];
   for (const r of s.labs) {
     const ran = r.status !== 'not-run' && !r.broken;

@@ -3,7 +3,8 @@ import type { Check, Report, Table as TableData } from '../core/report.js';
 import { machineLine } from '../measure/machine.js';
 import { box } from './box.js';
 import { renderChart } from './chart.js';
-import { displayWidth, fmtCell, fmtDuration, headerLabel, wrap } from './format.js';
+import { flagName, formatValue, type OptionTable } from '../core/options.js';
+import { displayWidth, fmtCell, fmtDuration, headerLabel, visible, wrap } from './format.js';
 import { gpuLine } from './gpu.js';
 import { proseWidth, type Style } from './style.js';
 
@@ -63,20 +64,46 @@ export function verdictLine(r: Report, st: Style): string {
   }
 }
 
-export function renderHeader(r: Report, chapter: string | undefined, st: Style): string {
+/**
+ * The options a report ran with, as flags the command line accepts (`--think 0-2`,
+ * `--no-fresh`, durations as `20ms`), so the line can be pasted back after
+ * `conc lab N`; options left empty are left out. With the lab's option table the
+ * values take its exact form; without it (a report from a file) lists join with commas.
+ */
+export function optionsLine(r: Report, specs: OptionTable = {}): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(r.options)) {
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    const spec = specs[k];
+    const flag = flagName(k);
+    if (typeof v === 'boolean') {
+      if (k === 'quick' && !v) continue;
+      parts.push(v ? flag : `--no-${flag.slice(2)}`);
+      continue;
+    }
+    const text = spec ? formatValue(spec, v) : Array.isArray(v) ? v.join(',') : String(v);
+    parts.push(`${flag} ${shellWord(text)}`);
+  }
+  parts.push(`--seed ${r.seed}`, `--host ${r.host}`);
+  return parts.join(' ');
+}
+
+/** A value as one shell word: quoted when it holds anything a shell would split or expand. */
+function shellWord(s: string): string {
+  return /^[\w.,:@%+=/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function renderHeader(r: Report, chapter: string | undefined, st: Style, specs?: OptionTable): string {
   const lines = wrap(`conc lab ${r.lab.id} · ${r.lab.slug} — ${r.lab.title}`, proseWidth(st)).map((l) => st.bold(l));
-  if (chapter) for (const l of wrap(chapter, proseWidth(st) - 2, 2)) lines.push(st.dim(l));
+  // The chapter's introduction, whole: wrapped, never cut.
+  if (chapter) for (const l of wrap(chapter, proseWidth(st) - 2)) lines.push(st.dim(l));
   for (const l of wrap(`machine: ${machineLine(r.machine)}`, proseWidth(st))) lines.push(st.dim(l));
-  const opts = Object.entries(r.options)
-    .filter(([k]) => k !== 'quick' || r.options.quick)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
-    .join(' ');
-  for (const l of wrap(`options: ${opts} · seed ${r.seed} · host ${r.host}`, proseWidth(st))) lines.push(st.dim(l));
+  for (const l of wrap(`options: ${visible(optionsLine(r, specs))}`, proseWidth(st))) lines.push(st.dim(l));
   return lines.join('\n');
 }
 
-export function renderText(r: Report, st: Style, opts: { chapter?: string; verbose?: boolean } = {}): string {
-  const parts: string[] = [renderHeader(r, opts.chapter, st)];
+export function renderText(r: Report, st: Style, opts: { chapter?: string; verbose?: boolean; specs?: OptionTable } = {}): string {
+  const parts: string[] = [renderHeader(r, opts.chapter, st, opts.specs)];
   if (r.gpu) parts.push(gpuLine(r.gpu, st));
   for (const t of r.tables) parts.push(renderTable(t, st));
   for (const c of r.charts) parts.push(renderChart(c, st.width, st));

@@ -61,6 +61,18 @@ describe('conc (no lab run)', () => {
     expect(j.machine.node).toBe(process.versions.node);
   });
 
+  it('conc lab --help (and -h) prints the lab command: usage, the labs, the common options', async () => {
+    for (const flag of ['--help', '-h']) {
+      const r = await runCli(['lab', flag], { env: FIX });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^Usage: conc lab <id\|slug\|all> \[options\]/);
+      expect(r.stdout).toMatch(/^ {2}1 +passes +Fixture that passes$/m);
+      expect(r.stdout).toMatch(/^ {2}all +every lab in turn/m);
+      expect(r.stdout).toContain('--quick');
+    }
+  });
+
   it("prints a lab's options, with defaults and ranges, from its option table", async () => {
     const r = await runCli(['lab', '1', '--help'], { env: FIX });
     expect(r.code).toBe(0);
@@ -77,6 +89,8 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     [['lab'], /conc lab needs a lab/],
     [['lab', '99'], /unknown lab "99"; labs: 1 passes/],
     [['lab', 'nope'], /unknown lab "nope"/],
+    [['lab', '5'], /^conc: lab 5 \(Communication between Threads\) is not written yet; labs: 1 passes/],
+    [['lab', '13'], /unknown lab "13"/],
     [['lab', '1', '--bogus'], /unknown option --bogus for lab 1 \(passes\)/],
     [['lab', '1', '--count', 'abc'], /^conc: --count must be an integer from 1 to 1000000, got "abc"$/],
     [['lab', '1', '--count', '-3'], /--count must be an integer from 1 to 1000000, got "-3"/],

@@ -167,6 +167,10 @@ describe('conc compare: matching, outputs, machines', () => {
     const text = await runCli(['compare', RUN1, other]);
     expect(text.stdout).toContain('Unmatched (not compared)');
     expect(text.stdout).toContain('lab 1 (passes) loop (ms) mode=b: only in mode-b.json, not in lab1-run1.json');
+    // A CI gate on files with nothing in common fails, with one line saying why.
+    const gate = await runCli(['compare', RUN1, other, '--fail-on-regression']);
+    expect(gate.code).toBe(1);
+    expect(gate.stderr.trim().split('\n')).toEqual(['conc: compare: no metric is in more than one file; nothing was compared (--fail-on-regression)']);
   });
 
   it('shows a differing output as a correctness problem, and --fail-on-regression fails on it', async () => {

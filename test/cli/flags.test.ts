@@ -232,3 +232,40 @@ describe('errors to exit codes (main.handleError)', () => {
     expect(run(new UsageError('ünïcödé 😀 stays')).err).toBe('conc: ünïcödé 😀 stays\n');
   });
 });
+
+describe('the options line can be pasted back', () => {
+  /** Split a line as a POSIX shell would, for the words optionsLine writes (plain, or in single quotes). */
+  const shellSplit = (line: string): string[] => [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : (m[2] as string)));
+
+  it('for every lab of the build, its --quick options printed as flags parse back to the same options, seed and host', async () => {
+    const { optionsLine } = await import('../../src/render/text.js');
+    const { parseLabArgs } = await import('../../src/cli/commands/lab.js');
+    const { fakeReport, entry } = await import('../helpers/fake-labs.js');
+    const reg = await loadRegistry(path.join(ROOT, 'dist/labs'));
+    expect(reg.labs.length).toBe(12);
+    for (const e of reg.labs) {
+      const inv = parseLabArgs(e, ['--quick', '--seed', '7', '--host', 'process']);
+      const report = fakeReport(entry(e.lab), { options: { ...inv.options, quick: true, repeat: 3, warmup: 1 }, seed: 7, host: 'process' });
+      const line = optionsLine(report, e.lab.options);
+      const back = parseLabArgs(e, shellSplit(line));
+      expect(back.options, `lab ${e.id}: ${line}`).toEqual(inv.options);
+      expect([back.common.seed, back.common.host, back.common.quick, back.common.repeat], line).toEqual([7, 'process', true, 3]);
+    }
+  });
+
+  it('writes each type as the command line takes it, quotes what a shell would split, leaves empty values out', async () => {
+    const { optionsLine } = await import('../../src/render/text.js');
+    const { fakeReport, entry } = await import('../helpers/fake-labs.js');
+    const lab = fakeLab(9, 'nine', {
+      options: {
+        think: { type: 'range', default: [0, 2], min: 0, max: 10, help: 't' },
+        fresh: { type: 'boolean', default: true, help: 'f' },
+        delay: { type: 'duration', default: 20, min: 0, max: 1000, help: 'd' },
+        cpuProf: { type: 'string', default: '', meta: 'a file', help: 'p' },
+        name: { type: 'string', default: '', meta: 'a name', help: 'n' },
+      },
+    });
+    const r = fakeReport(entry(lab), { options: { think: [0, 2], fresh: false, delay: 1500, cpuProf: '', name: "it's a name", quick: false } });
+    expect(optionsLine(r, lab.options)).toBe("--think 0-2 --no-fresh --delay 1.5s --name 'it'\\''s a name' --seed 42 --host worker");
+  });
+});

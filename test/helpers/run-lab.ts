@@ -22,7 +22,28 @@ export async function runLab(ref: string | number, args: string[] = ['--quick'])
   const reg = await registry.loadRegistry();
   const entry = registry.resolveLab(reg, String(ref));
   const inv = labCmd.parseLabArgs(entry, args);
-  return host.runInvocation(inv);
+  const report = await host.runInvocation(inv);
+  await expectFits(report, entry.lab);
+  return report;
+}
+
+/** The widths every lab's output is held to in a terminal (issue 14): 80 and 120 columns. */
+export const TERMINAL_WIDTHS = [80, 120] as const;
+
+/**
+ * Every lab test goes through runLab, so every report a lab makes is rendered
+ * here as a terminal of 80 and of 120 columns would show it (header, chapter,
+ * options, tables, charts, notes, checks) and no line may be wider.
+ */
+export async function expectFits(report: Report, lab: { chapter?: string; options: object }): Promise<void> {
+  const text = (await import(path.join(ROOT, 'dist/src/render/text.js'))) as typeof import('../../src/render/text.js');
+  const style = (await import(path.join(ROOT, 'dist/src/render/style.js'))) as typeof import('../../src/render/style.js');
+  const fmt = (await import(path.join(ROOT, 'dist/src/render/format.js'))) as typeof import('../../src/render/format.js');
+  for (const w of TERMINAL_WIDTHS) {
+    const out = text.renderText(report, style.makeStyle(false, w), { chapter: lab.chapter, specs: lab.options as never });
+    const wide = out.split('\n').filter((l) => fmt.displayWidth(l) > w);
+    if (wide.length) throw new Error(`lab ${report.lab.id}: ${wide.length} line(s) wider than ${w} columns:\n${wide.join('\n')}`);
+  }
 }
 
 export interface CliResult {

@@ -52,6 +52,15 @@ describe('lab 3: life of a thread (--quick, process host)', () => {
     expect(tl.events?.length).toBeGreaterThanOrEqual(25);
   });
 
+  it('charts the OS threads as whole numbers, one bar per step', () => {
+    const bars = report.charts.find((c) => c.type === 'bar' && c.title.startsWith('OS threads'));
+    expect(bars?.type).toBe('bar');
+    if (bars?.type !== 'bar') return;
+    expect(bars.bars).toHaveLength(9); // before, 4 starts, 4 stops
+    for (const b of bars.bars) expect(Number.isInteger(b.value), b.label).toBe(true);
+    expect(report.charts.some((c) => c.type === 'line' && c.title.startsWith('OS threads'))).toBe(false);
+  });
+
   it('tables the events, the OS threads, unref, the waves per pool size and start-up (pbkdf2 is left to full runs)', () => {
     expect(report.options.cpu).toBe(false);
     expect(report.tables.map((t) => t.title.split(/[:(]/)[0]?.trim())).toEqual([
@@ -64,6 +73,10 @@ describe('lab 3: life of a thread (--quick, process host)', () => {
     const events = report.tables[0];
     expect(events?.rows.some((r) => r.lane === 'throws' && r.event === 'error')).toBe(true);
     expect(events?.rows.every((r) => typeof r.at === 'number')).toBe(true);
+    // Every time since a lane's start is on one clock and from the lane's first event: never negative.
+    for (const r of events?.rows ?? []) expect(r.since, `${String(r.lane)} ${String(r.event)}`).toBeGreaterThanOrEqual(0);
+    expect(events?.rows.find((r) => r.event === 'fork()')?.since).toBe(0);
+    expect(events?.rows.find((r) => r.lane === "unref'd child" && r.event === 'created')?.since).toBeGreaterThan(0);
     const waves = report.tables[3];
     expect(waves?.rows.map((r) => r.n)).toEqual([1, 2, 4, 8]);
     expect(waves?.rows.map((r) => r.expected)).toEqual([8, 4, 2, 1]);

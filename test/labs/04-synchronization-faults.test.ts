@@ -25,6 +25,8 @@ const { diningPhilosophers } = (await import(dist('dining-philosophers.js'))) as
 const { findCycle } = (await import(dist('deadlock.js'))) as DeadlockMod;
 const { checkDining } = (await import(dist('check-dining.js'))) as CheckMod;
 const { replay } = (await import(dist('replay.js'))) as ReplayMod;
+type ShowMod = typeof import('../../labs/04-synchronization/show-dining.js');
+const { runCells } = (await import(dist('show-dining.js'))) as ShowMod;
 const fault = (f: string): URL => pathToFileURL(path.join(ROOT, 'test/fixtures/faults/lab-04', f));
 
 const failed = (r: Report, re: RegExp): void => {
@@ -148,5 +150,20 @@ describe('synchronization: the dining checks fail on their faults', () => {
     }
     failed(report, /^no two neighbours ever eat at once/);
     expect(checkNamed(report, /^no two neighbours/).detail).toMatch(/P1 began eating in P0's meal/);
+  });
+});
+
+describe('dining: a run that deadlocked or did not finish has no rate', () => {
+  const base = { strategy: 'naive', stressed: true, replies: [], meals: [3, 2, 4], entries: [], overflow: 0, wallMs: 6, terminated: 0, maxSeated: 0, retries: 0 };
+  it('a finished run: its wall time and meals per second', () => {
+    expect(runCells({ ...base } as Dinner, 9)).toEqual({ wall: 6, rate: 1500 });
+  });
+  it('a deadlocked run: "deadlocked", not 9 meals over the 6 ms to the last one (1,500 meals/s)', () => {
+    const cycle = [{ phil: 0, holds: 0, wants: 1 }];
+    const d = { ...base, deadlock: { cycle, lastProgressMs: 6, detectedMs: 210 } } as unknown as Dinner;
+    expect(runCells(d, 9)).toEqual({ wall: null, rate: 'deadlocked' });
+  });
+  it('an unfinished run: "unfinished"', () => {
+    expect(runCells({ ...base, unfinished: 'not finished after 5.0 s' } as Dinner, 9)).toEqual({ wall: null, rate: 'unfinished' });
   });
 });

@@ -175,6 +175,12 @@ describe('synchronization: the lab', () => {
       expect(row.jain as number).toBeLessThanOrEqual(1);
     }
     expect(stressed(r)?.rows[0]?.deadlocks).toBe(1); // forced, every run
+    // A table that deadlocked has no throughput (meals over the time to the last one would be one) and no wall time.
+    for (const row of [...(table?.rows ?? []), ...(stressed(r)?.rows ?? [])]) {
+      if (row.deadlocks === 1) expect([row.rate, row.wall], String(row.strategy)).toEqual(['deadlocked', null]);
+      else expect(row.rate as number, String(row.strategy)).toBeGreaterThan(0);
+    }
+    expect(r.metrics.some((m) => m.name === 'dining.throughput' && m.variant.strategy === 'naive' && m.variant.stress)).toBe(false);
     for (const s of ['ordered', 'waiter', 'chandy-misra', 'try-lock']) {
       expect(r.outputs[`dining.${s}.meals`]).toBe(100);
       expect(r.outputs[`dining.stress.${s}.meals`]).toBe(100);

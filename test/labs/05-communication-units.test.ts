@@ -133,7 +133,7 @@ describe('communication: the ring verdict', () => {
 
   it('says how many tries it took', () => {
     expect(describeTries([t([1], [1], 0)], 3)).toBe('try 1 of at most 3');
-    expect(describeTries([t([5], [1], 0.5), t([12], [1], 0.1)], 3)).toBe('try 2 of at most 3 (try 1: 5.0x with others at 0.50 cores)');
+    expect(describeTries([t([5], [1], 0.5), t([12], [1], 0.1)], 3)).toBe('try 2 of at most 3 (try 1: 5x with others at 0.500 cores)');
     expect(describeTries([t([5], [1], null), t([12], [1], 0)], 3)).toMatch(/others at unknown/);
   });
 });

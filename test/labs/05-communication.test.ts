@@ -73,6 +73,16 @@ describe('communication: the lab', () => {
       expect(row.p99 as number).toBeGreaterThanOrEqual(row.p50 as number);
     }
     expect(table?.highlight).toHaveLength(sizes.length);
+    // One note says why streaming and round trips differ, with the ring's and the port's figures.
+    const trip = r.notes.find((n) => /^(Why the ring streams faster but its round trip is slower|Streams and round trips) \((64 B|4 KiB)\)/.test(n));
+    expect(trip, r.notes.join('\n')).toBeDefined();
+    expect(trip).toMatch(/the ring took [\d.,]+ µs at p50 and [\d.,]+ µs at p99, MessageChannel/);
+    if (process.platform === 'linux') {
+      expect(trip).toMatch(/on a CPU [\d.,]+ µs \(ring\) and [\d.,]+ µs \(MessageChannel\)/);
+      const cpu = r.metrics.filter((m) => m.name === 'rtt.cpu');
+      expect(cpu).toHaveLength(TRANSPORTS.length * sizes.length);
+      for (const m of cpu) expect(m.samples[0], JSON.stringify(m.variant)).toBeGreaterThan(0);
+    }
 
     for (const name of ['throughput', 'rtt']) {
       const ms = r.metrics.filter((m) => m.name === name);

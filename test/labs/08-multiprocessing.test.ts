@@ -21,6 +21,24 @@ describe('multiprocessing: /proc (pure)', () => {
 });
 
 describe('multiprocessing: the pool', () => {
+  it('explains a speedup above the ratio of pool sizes by the forks the base pool waited for, and says nothing otherwise', async () => {
+    const { superlinear } = (await import(path.join(ROOT, 'dist/labs/08-multiprocessing/pi-pool.js'))) as typeof import('../../labs/08-multiprocessing/pi-pool.js');
+    const rows = (sp2: number) => [
+      { workers: 1, speedup: { value: 1 } },
+      { workers: 2, speedup: { value: sp2 } },
+    ];
+    const costs = [
+      { size: 1, forks: 2, runs: 1, readyMs: 180, wall: 681 },
+      { size: 2, forks: 1, runs: 1, readyMs: 150, wall: 235 },
+    ];
+    const note = superlinear(rows(2.9), costs);
+    expect(note).toMatch(/^Speedup above the ratio of pool sizes \(2 workers 2\.90x\)/);
+    expect(note).toContain('forked 2 replacement child(ren) inside its timed run of 681 ms, each 180 ms from fork to ready');
+    expect(superlinear(rows(2.9), costs.map((c) => ({ ...c, runs: 3, forks: 6 })))).toContain('forked 6 replacement child(ren) inside its 3 timed runs (median 681 ms), each 180 ms');
+    expect(superlinear(rows(1.9), costs)).toBe(null);
+    expect(superlinear(rows(2.05), costs)).toBe(null); // within 5%: timing noise, not a story
+  });
+
   it('gives the same pi for the same seed, whatever the pool sizes, and another for another seed', async () => {
     const { piPool } = (await import(path.join(ROOT, 'dist/labs/08-multiprocessing/pi-pool.js'))) as typeof import('../../labs/08-multiprocessing/pi-pool.js');
     const estimate = async (seed: number, sizes: number[]): Promise<number[]> => {
@@ -63,7 +81,7 @@ describe('multiprocessing: the lab', () => {
       'every pid the lab started is gone',
     ]);
     expect(r.outputs.exits).toEqual({ 'exits 0': 0, 'exits 3': 3, SIGTERM: 0, SIGKILL: 'SIGKILL' });
-    expect(r.outputs['pi.samples']).toBe(4_000_000);
+    expect(r.outputs['pi.samples']).toBe(16_000_000);
     const est = r.outputs['pi.estimates'] as Record<string, number>;
     expect(Object.keys(est).map(Number)).toEqual(r.options.poolSizes as number[]);
     expect(new Set(Object.values(est)).size).toBe(1);
@@ -72,7 +90,7 @@ describe('multiprocessing: the lab', () => {
     expect(r.tables.map((t) => t.title)).toEqual([
       'Lives of four children (ms after the first fork)',
       'IPC, one way: the child counts what arrives',
-      expect.stringMatching(/^Monte Carlo pi: 4,000,000 points in 8 chunks/),
+      expect.stringMatching(/^Monte Carlo pi: 16,000,000 points in 8 chunks, a process pool \(pi ≈ 3\.14\d+ at every size\)$/),
     ]);
     expect(r.charts.map((c) => c.type)).toEqual(['timeline']);
   });

@@ -159,6 +159,11 @@ describe('choosing-a-solution: the lab', () => {
     let cli = 0;
     const run = runCli(['lab', '12', '--quick'], { env: { [MARK]: mark, TMPDIR: dir }, onSpawn: (p) => (cli = p), timeoutMs: 110_000 });
     const gpu = await until(() => [...w.seen.values()].some((c) => c.includes('gpu/child.js')), 90_000);
+    if (!gpu) {
+      const r = await run;
+      w.stop();
+      throw new Error(`no GPU child seen (${[...w.seen.values()].join('; ')}); the lab ended ${r.code}: ${r.stderr.slice(-400)} ${r.stdout.slice(-1500)}`);
+    }
     process.kill(cli, 'SIGINT');
     const r = await run;
     w.stop();

@@ -44,7 +44,12 @@ export function cmdOf(pid: number): string {
 export function watch(mark: string, everyMs = 25): { seen: Map<number, string>; stop(): void } {
   const seen = new Map<number, string>();
   const look = (): void => {
-    for (const p of marked(mark)) if (!seen.has(p)) seen.set(p, cmdOf(p));
+    // Read the command line again while the process lives: one seen between its fork and its
+    // exec still shows its parent's (a GPU child first looks like `conc lab 12`).
+    for (const p of marked(mark)) {
+      const cmd = cmdOf(p);
+      if (cmd || !seen.has(p)) seen.set(p, cmd);
+    }
   };
   look();
   const timer = setInterval(look, everyMs);

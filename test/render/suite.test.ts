@@ -45,7 +45,7 @@ function suite(): Suite {
 const width = (s: string): number => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
 
 describe('renderSuiteText at a width', () => {
-  for (const w of [80, 100]) {
+  for (const w of [80, 100, 120]) {
     it(`fits ${w} columns, with every lab and its wall time in the table`, () => {
       const s = suite();
       const text = renderSuiteText(s, makeStyle(true, w));
@@ -81,7 +81,7 @@ describe('renderSuiteText at a width', () => {
       if (r.wallMs !== null) expect(l).toMatch(/ · [\d.]+ (ms|s|min)/);
     }
     const whole = labLine(suite().labs[1] as SuiteLab, makeStyle(false, Infinity));
-    expect(whole).toBe('✓ lab 2 · parallelize-it · ok · 6.43 s · checks 11 passed, 0 failed, 1 skipped · fitted serial fraction (configured 0.1, tolerance 0.1) 2.23 x');
+    expect(whole).toBe('✓ lab 2 · parallelize-it · ok · 6.43 s · checks 11 passed, 0 failed, 1 skipped · fitted serial fraction (configured 0.1, tolerance 0.1) 2.23x');
   });
 
   it('Markdown keeps one row per lab whatever the width', () => {

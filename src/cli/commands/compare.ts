@@ -49,7 +49,7 @@ export function compareHelp(width: number | undefined): string {
     'Options:',
     ...formatRows([...helpRows(COMPARE_FLAGS), ['-h, --help', 'this help']], width),
     '',
-    ...prose(exitCodesLine({ ok: 'compared', failed: '--fail-on-regression found a regression', usage: 'bad input' }), width),
+    ...prose(exitCodesLine({ ok: 'compared', failed: '--fail-on-regression found a regression, or nothing could be compared', usage: 'bad input' }), width),
     '',
   ].join('\n');
 }
@@ -87,7 +87,12 @@ export async function compareCommand(args: string[]): Promise<number> {
       process.stdout.write(render.renderCompareText(cmp, st));
     }
   }
-  if (!cmp.rows.length) process.stderr.write('conc: compare: no metric is in more than one file; nothing was compared\n');
+  if (!cmp.rows.length) {
+    // A CI gate must not pass on files that share nothing (another lab, other options, a typo).
+    const gate = v.failOnRegression ? ' (--fail-on-regression)' : '';
+    process.stderr.write(`conc: compare: no metric is in more than one file; nothing was compared${gate}\n`);
+    if (v.failOnRegression) return EXIT.failed;
+  }
   if (v.failOnRegression) {
     const reasons = regressionReasons(cmp);
     if (reasons.length) {

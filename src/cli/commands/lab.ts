@@ -3,9 +3,10 @@
  * options from its option table and the common flags, run it in its host
  * (hosts/run-lab.ts), render the report. Nothing here measures.
  */
-import { EXIT } from '../../core/errors.js';
+import { EXIT, exitCodesLine } from '../../core/errors.js';
 import { DEFAULT_TIMEOUT_S, resolveLabOptions, type LabInvocation } from '../../core/invocation.js';
 import type { AnyLab } from '../../core/lab.js';
+import type { OptionTable } from '../../core/options.js';
 import { loadRegistry, resolveLab, type LoadedLab } from '../../core/registry.js';
 import { exitCodeOf, type Report } from '../../core/report.js';
 import { runInvocation } from '../../hosts/run-lab.js';
@@ -40,6 +41,34 @@ export function labHelp(lab: AnyLab, width: number | undefined): string {
   ].join('\n');
 }
 
+/** `conc lab --help`: the command itself, the labs it can run, the common options. */
+export async function labCommandHelp(width: number | undefined): Promise<string> {
+  const { readFreshManifest } = await import('../../core/manifest.js');
+  const labs = readFreshManifest()?.labs ?? (await loadRegistry()).labs.map(({ lab }) => lab);
+  const labRows: [string, string][] = [...labs.map((l): [string, string] => [`${String(l.id).padEnd(3)}${l.slug}`, l.title]), ['all', 'every lab in turn, with a summary (conc lab all --help)']];
+  const common: [string, string][] = [...helpRows(COMMON_FLAGS), ['-h, --help', 'this help; after a lab, that lab\'s options']];
+  return [
+    'Usage: conc lab <id|slug|all> [options]',
+    '',
+    ...prose(
+      "Run one lab of the book on this machine: it measures, prints its tables and checks, and exits 0 when every check passes. A lab's own options: conc lab <id> --help.",
+      width,
+    ),
+    '',
+    'Labs:',
+    ...formatRows(labRows, width),
+    '',
+    'Common options (every lab):',
+    ...formatRows(common, width),
+    '',
+    ...prose(
+      exitCodesLine({ ok: 'all checks passed', failed: 'a check failed or the lab errored', usage: 'usage error', timeout: 'timed out (--timeout)', interrupted: 'interrupted' }),
+      width,
+    ),
+    '',
+  ].join('\n');
+}
+
 export interface CliInvocation extends LabInvocation {
   common: CommonOptions;
 }
@@ -67,7 +96,9 @@ export async function labCommand(ref: string, args: string[]): Promise<number> {
   const color = colorWanted({ noColor: !common.color, json: common.format === 'json' });
   const style = makeStyle(color, outputWidth());
   const signals = installSignals();
-  const spinner = await startSpinner(color && Boolean(process.stderr.isTTY), `lab ${entry.id} · ${entry.slug}`);
+  // A spinner on a terminal that takes colour; a plain line per phase otherwise (CI logs, --no-color, --json).
+  const spin = Boolean(process.stderr.isTTY) && colorWanted({ noColor: !common.color, json: common.format === 'json', stream: 'stderr' });
+  const spinner = await startSpinner(spin, `lab ${entry.id} · ${entry.slug}`, { plain: true });
   let report: Report;
   try {
     report = await runInvocation(inv, { signal: signals.signal, onProgress: (t, f) => spinner.update(t, f) });
@@ -79,7 +110,7 @@ export async function labCommand(ref: string, args: string[]): Promise<number> {
   if (common.format === 'json') process.stdout.write(json);
   else if (common.format === 'md') {
     const { renderMarkdown } = await import('../../render/markdown.js');
-    process.stdout.write(renderMarkdown(report));
+    process.stdout.write(renderMarkdown(report, entry.lab.options as OptionTable));
   } else if (common.format === 'junit') {
     const { renderJunit } = await import('../../render/junit.js');
     process.stdout.write(renderJunit([report], `conc lab ${entry.id}`));
@@ -88,7 +119,7 @@ export async function labCommand(ref: string, args: string[]): Promise<number> {
     process.stdout.write(renderCsv([report]));
   } else {
     const { renderText } = await import('../../render/text.js');
-    process.stdout.write(renderText(report, style, { chapter: entry.lab.chapter, verbose: common.verbose }));
+    process.stdout.write(renderText(report, style, { chapter: entry.lab.chapter, verbose: common.verbose, specs: entry.lab.options as OptionTable }));
   }
   if (outPath) writeAtomic(outPath, json);
   if (report.status !== 'ok' && report.status !== 'failed' && common.format !== 'text') {

@@ -102,7 +102,7 @@ export async function suiteCommand(args: string[]): Promise<number> {
   const color = colorWanted({ noColor: !common.color, json: common.format === 'json' });
   const style = makeStyle(color, outputWidth());
   // Progress goes to stderr: a spinner there when it is a terminal, a plain line per lab otherwise.
-  const errTty = Boolean(process.stderr.isTTY) && common.color && !('NO_COLOR' in process.env && process.env.NO_COLOR !== '');
+  const errTty = Boolean(process.stderr.isTTY) && colorWanted({ noColor: !common.color, json: common.format === 'json', stream: 'stderr' });
   // A line per lab fits a terminal; without one (a log) it is written whole.
   const errStyle = makeStyle(errTty, outputWidth(process.stderr));
 
@@ -113,7 +113,7 @@ export async function suiteCommand(args: string[]): Promise<number> {
       { items, common, only, skip },
       {
         signal: signals.signal,
-        onLabStart: (entry) => startSpinner(errTty, `lab ${entry.id} · ${entry.slug}`),
+        onLabStart: (entry) => startSpinner(errTty, `lab ${entry.id} · ${entry.slug}`, { plain: true }),
         onLabEnd: (row, report) => {
           if (common.verbose && report?.error?.stack) process.stderr.write(report.error.stack + '\n');
           process.stderr.write(labLine(row, errStyle) + '\n');
