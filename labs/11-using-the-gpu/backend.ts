@@ -26,7 +26,7 @@ export async function chooseBackendExperiment(ctx: LabContext<unknown>, o: Backe
     const ka = p.knownAnswer;
     return {
       backend: p.backend,
-      device: p.available ? short(p.device ?? '', 30) : 'not available',
+      device: p.available ? (p.device ?? '') : 'not available', // whole: the renderer wraps it where the terminal is narrow
       ka: ka ? (ka.kernelClass !== KERNEL_CLASS[p.backend] ? `ran as ${ka.kernelClass}` : ka.ok ? 'exact' : 'wrong') : null,
       first: p.firstMs ?? null,
       steady: ka?.steadyMs ?? null,
@@ -76,7 +76,7 @@ export function checkBackendRan(ctx: LabContext<unknown>, job: GpuJob): Backend 
     : observed.length === 0
       ? 'no kernel ran'
       : `reported ${choice.ran}, ran ${[...counts.keys()].join('+')} (${wrong[0]?.what ?? ''}${wrong[0]?.fallbackReason ? `: ${wrong[0].fallbackReason}` : ''})`;
-  ctx.check('kernels ran on the reported backend', ok, short(detail, 70));
+  ctx.check('kernels ran on the reported backend', ok, short(detail, 400));
 
   if (ran && choice.ran) {
     const probe = job.probes.find((p) => p.backend === ran);
