@@ -20,11 +20,11 @@ const TASK_URL = new URL('./task.worker.js', import.meta.url);
 const START_MS = 15_000;
 const EXIT_MS = 5_000;
 
-function startTask(ctx: LabContext<unknown>, vehicle: Vehicle): Task {
-  if (vehicle === 'thread') return ctx.worker(TASK_URL);
+function startTask(ctx: LabContext<unknown>, vehicle: Vehicle, task: URL): Task {
+  if (vehicle === 'thread') return ctx.worker(task);
   // execArgv [] so that a child starts as plain `node task.worker.js` whatever
   // flags the lab's own process was given (a test runner's loaders, say).
-  return ctx.fork(TASK_URL, [], {
+  return ctx.fork(task, [], {
     serialization: 'advanced',
     execArgv: [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -43,9 +43,12 @@ export class Crew {
     private readonly tasks: Task[],
   ) {}
 
-  /** Start k tasks at once; resolves when each has sent its first message. */
-  static async start(ctx: LabContext<unknown>, vehicle: Vehicle, k: number): Promise<Crew> {
-    const tasks = Array.from({ length: k }, () => startTask(ctx, vehicle));
+  /**
+   * Start k tasks at once; resolves when each has sent its first message.
+   * `task` is the task file (tests pass a broken one; see test/fixtures/faults/lab-01).
+   */
+  static async start(ctx: LabContext<unknown>, vehicle: Vehicle, k: number, task = TASK_URL): Promise<Crew> {
+    const tasks = Array.from({ length: k }, () => startTask(ctx, vehicle, task));
     await Promise.all(
       tasks.map((t, i) => ctx.nextMessage(t, START_MS, `${vehicle} ${i + 1} to start`, isReady)),
     );
@@ -82,22 +85,33 @@ export class Crew {
   }
 }
 
+/** [lo, hi) bounds of k contiguous shares of n items, as even as integers allow. */
+export const shares = (n: number, k: number): [number, number][] =>
+  Array.from({ length: k }, (_, i) => [Math.floor((i * n) / k), Math.floor(((i + 1) * n) / k)]);
+
+export interface CrewVariantOptions {
+  approach: Extract<Approach, 'threads' | 'processes'>;
+  k: number;
+  /** Start and join the tasks in every run (start-up timed) rather than once per variant. */
+  fresh: boolean;
+  /** The k shares of a run, one per task. */
+  jobs: () => Job[];
+  /** Bound on one share. */
+  timeoutMs: number;
+  /** The task file; tests pass a broken one. */
+  task?: URL;
+}
+
 /** The threads or processes variant of a workload, pooled or fresh. */
-export function crewVariant(
-  ctx: LabContext<unknown>,
-  approach: Extract<Approach, 'threads' | 'processes'>,
-  k: number,
-  fresh: boolean,
-  jobs: () => Job[],
-  timeoutMs: number,
-): Variant {
+export function crewVariant(ctx: LabContext<unknown>, o: CrewVariantOptions): Variant {
+  const { approach, k, jobs, timeoutMs, task = TASK_URL } = o;
   const vehicle: Vehicle = approach === 'threads' ? 'thread' : 'process';
-  if (fresh) {
+  if (o.fresh) {
     return {
       approach,
       k,
       run: async () => {
-        const crew = await Crew.start(ctx, vehicle, k);
+        const crew = await Crew.start(ctx, vehicle, k, task);
         const r = await crew.run(jobs(), timeoutMs, 'lifetime');
         await crew.stop();
         return r;
@@ -109,7 +123,7 @@ export function crewVariant(
     approach,
     k,
     open: async () => {
-      crew = await Crew.start(ctx, vehicle, k);
+      crew = await Crew.start(ctx, vehicle, k, task);
     },
     run: () => (crew as Crew).run(jobs(), timeoutMs, 'job'),
     close: async () => {
@@ -120,9 +134,9 @@ export function crewVariant(
 }
 
 /** Time from creating one task to its first message, ms (the task is then stopped and joined). */
-export async function startupMs(ctx: LabContext<unknown>, vehicle: Vehicle): Promise<number> {
+export async function startupMs(ctx: LabContext<unknown>, vehicle: Vehicle, task = TASK_URL): Promise<number> {
   const t0 = process.hrtime.bigint();
-  const crew = await Crew.start(ctx, vehicle, 1);
+  const crew = await Crew.start(ctx, vehicle, 1, task);
   const ms = msSince(t0);
   await crew.stop();
   return ms;

@@ -6,7 +6,37 @@ import type { LabContext } from '../../src/core/lab.js';
 import type { Cell } from '../../src/core/report.js';
 import { ratioOfMedians } from '../../src/measure/stats.js';
 import { gustafson } from './laws.js';
-import type { SweepResult } from './sweep.js';
+import type { WorkPool } from './pool.js';
+import { interleaved, workerCounts, type SweepResult } from './sweep.js';
+
+export interface GustafsonOptions {
+  pool: WorkPool;
+  maxK: number;
+  /** Units of the Amdahl job (the base job is half of it) and the serial fraction. */
+  units: number;
+  serial: number;
+  variant: Record<string, number>;
+}
+
+export interface GustafsonResult {
+  ks: number[];
+  /** Units of the base job's serial part, and of each worker's share. */
+  serialUnits: number;
+  shareUnits: number;
+  sweep: SweepResult;
+}
+
+/** Half the Amdahl job at k = 1, each worker's share constant as k grows: timed, tabled. */
+export async function gustafsonSweep(ctx: LabContext<unknown>, o: GustafsonOptions): Promise<GustafsonResult> {
+  const half = Math.max(2, Math.round(o.units / 2));
+  const serialUnits = Math.round(o.serial * half);
+  const shareUnits = half - serialUnits;
+  const cores = ctx.machine.effectiveCores;
+  const ks = workerCounts(o.maxK, cores, true);
+  const sweep = await interleaved(ctx, ks, (k) => o.pool.job(k, serialUnits, k * shareUnits), 'Gustafson');
+  reportGustafson(ctx, { ks, cores, serialUnits, shareUnits, variant: o.variant, sweep });
+  return { ks, serialUnits, shareUnits, sweep };
+}
 
 export interface GustafsonInput {
   ks: readonly number[];

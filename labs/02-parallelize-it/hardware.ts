@@ -16,7 +16,7 @@ export function hardwareTable(ctx: LabContext<unknown>): void {
     const kind = c.type === 'Unified' ? '' : c.type === 'Data' ? 'd' : c.type === 'Instruction' ? 'i' : ` ${c.type}`;
     rows.push({ what: `L${c.level}${kind} cache`, value: `${formatBytes(c.sizeBytes)}${c.lineBytes ? `, ${c.lineBytes} B lines` : ''}` });
   }
-  if (m.caches.length === 0) rows.push({ what: 'caches', value: 'not readable here (no /sys/devices/system/cpu)' });
+  if (m.caches.length === 0) rows.push({ what: 'caches', value: 'not listed here (no /sys/devices/system/cpu/cpu0/cache)' });
   rows.push(
     { what: 'cache line', value: m.cacheLineBytes === null ? 'unknown (64 B assumed)' : `${m.cacheLineBytes} B` },
     { what: 'memory', value: formatBytes(m.memoryBytes) + (m.memoryLimitBytes === null ? '' : ` (cgroup limit ${formatBytes(m.memoryLimitBytes)})`) },

@@ -10,6 +10,7 @@ import type { WorkInit, WorkReply, WorkRequest } from './messages.js';
 
 type Ctx = Pick<LabContext<unknown>, 'worker' | 'nextMessage'>;
 
+const WORKER_URL = new URL('./work.worker.js', import.meta.url);
 /** Bound on one reply: generous for a loaded machine, short of the lab's --timeout. */
 const REPLY_MS = 60_000;
 
@@ -22,9 +23,9 @@ export class WorkPool {
     readonly startupMs: number,
   ) {}
 
-  static async start(ctx: Ctx, size: number, init: WorkInit): Promise<WorkPool> {
+  /** `url` is the worker file: tests pass a broken one (test/fixtures/faults/lab-02). */
+  static async start(ctx: Ctx, size: number, init: WorkInit, url = WORKER_URL): Promise<WorkPool> {
     const t0 = performance.now();
-    const url = new URL('./work.worker.js', import.meta.url);
     const workers = Array.from({ length: size }, () => ctx.worker(url, { workerData: init }));
     await Promise.all(
       workers.map((w, i) => ctx.nextMessage(w, REPLY_MS, `work worker ${i} ready`, (m) => (m as WorkReply).type === 'ready')),
@@ -58,31 +59,24 @@ export class WorkPool {
    * workers 0..k-1 (shares differ by at most one unit).
    */
   async job(k: number, serial: number, parallel: number): Promise<JobResult> {
-    let sum = serial > 0 ? (await this.range(0, 0, serial)).sum : 0;
-    const cut = (j: number): number => serial + Math.floor((j * parallel) / k);
+    const first = serial > 0 ? (await this.range(0, 0, serial)).sum : 0;
+    const rest = await this.split(k, serial, serial + parallel);
+    return { sum: addSums(first, rest.sum) };
+  }
+
+  /** Units [from, to) split as evenly as whole units allow over workers 0..k-1, at the same time. */
+  async split(k: number, from: number, to: number): Promise<JobResult> {
+    const cut = (j: number): number => from + Math.floor((j * (to - from)) / k);
     const parts = await Promise.all(Array.from({ length: k }, (_, j) => this.range(j, cut(j), cut(j + 1))));
-    let cost = 0;
-    let busy = 0;
-    parts.forEach((p, j) => {
-      sum = addSums(sum, p.sum);
-      const n = cut(j + 1) - cut(j);
-      if (n > 0) {
-        cost += p.ms / n;
-        busy++;
-      }
-    });
-    return { sum, unitMs: busy ? cost / busy : NaN };
+    return { sum: parts.reduce((acc, p) => addSums(acc, p.sum), 0) };
   }
 }
+
+/** How a job of `serial` then `parallel` units runs on k workers of the pool (a seam for tests). */
+export type JobStrategy = (pool: WorkPool, k: number, serial: number, parallel: number) => Promise<JobResult>;
+export const amdahlJob: JobStrategy = (pool, k, serial, parallel) => pool.job(k, serial, parallel);
 
 export interface JobResult {
   /** Checksum of all the job's units. */
   sum: number;
-  /**
-   * Mean over the workers of the parallel phase of their own time per unit
-   * (NaN without a parallel phase). A worker's time per unit grows only when
-   * it has to share a core, so against one worker alone it tells how many
-   * cores' worth of CPU the k workers really got.
-   */
-  unitMs: number;
 }

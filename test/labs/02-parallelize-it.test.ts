@@ -8,11 +8,17 @@ import { schemaErrors } from '../helpers/schema.js';
 type Report = import('../../src/core/report.js').Report;
 type LineChart = import('../../src/core/report.js').LineChart;
 
+/** A timing check is skipped only for others' load measured outside the lab, after its tries (or SMT siblings). */
+const BUSY_SKIP = /^the machine stayed busy: other processes used (\d\.\d\d, )*\d\.\d\d cores in [1-3] tr(y|ies) \(limit 0\.3\); last try: /;
+
 function everyCheckPassedOrSkippedWithReason(r: Report): void {
   expect(r.checks.length).toBeGreaterThan(0);
   for (const c of r.checks) {
-    if (c.skipped) expect(c.reason, c.name).toBeTruthy();
-    else expect(c.ok, `${c.name}: ${c.detail ?? ''}`).toBe(true);
+    if (c.skipped) {
+      expect(c.reason, c.name).toBeTruthy();
+      if (r.machine.effectiveCores >= 2 && (r.options.workers as number) >= 2 && (r.options.serial as number) <= 0.5)
+        expect(c.reason, c.name).toMatch(c.name.startsWith('counters on one cache line') ? /stayed busy|SMT siblings/ : BUSY_SKIP);
+    } else expect(c.ok, `${c.name}: ${c.detail ?? ''}`).toBe(true);
   }
 }
 
@@ -76,8 +82,9 @@ describe('lab 2: parallelize it', () => {
     for (const row of amdahlTable?.rows ?? []) {
       expect((row.time as { value: number }).value).toBeGreaterThan(0);
       expect((row.speedup as { value: number }).value).toBeGreaterThan(0);
-      expect(row.ideal).toBe(row.k);
     }
+    // The ideal (k) is drawn in the chart, not repeated as a column.
+    expect(amdahlTable?.columns.map((c) => c.key)).not.toContain('ideal');
     expect(r.tables.find((t) => t.title.startsWith('Gustafson'))?.rows.length).toBeGreaterThan(0);
     expect(r.tables.find((t) => t.title === 'Hardware')?.rows.length).toBeGreaterThanOrEqual(6);
 
@@ -86,13 +93,17 @@ describe('lab 2: parallelize it', () => {
     expect(chart?.series).toHaveLength(3);
     expect(chart?.series.map((s) => s.name)).toEqual(['measured', expect.stringMatching(/^Amdahl s=/), 'ideal']);
 
-    // Counters: 2 ops x 3 layouts x (warmup + repeat) runs, each 2 x increments, exactly.
+    // Counters: 2 ops x 3 layouts x (warmup + repeat) runs per try, each 2 x increments, exactly.
     const fsTable = r.tables.find((t) => t.title.startsWith('False sharing'));
     expect(fsTable?.rows).toHaveLength(6);
     const counters = r.checks.find((c) => c.name === 'false-sharing counters add up exactly');
     expect(counters?.ok).toBe(true);
-    const runs = 6 * ((r.options.warmup as number) + (r.options.repeat as number));
-    expect(r.outputs.falseSharingTotal).toBe(runs * 2 * (r.options.increments as number));
+    expect(r.checks.map((c) => c.name)).toContain('counters on one cache line are slower than padded ones (>= 1.5x)');
+    // A busy machine measures again (whole tries of rounds): the check covers every run, the output the last try.
+    const perTry = 6 * ((r.options.warmup as number) + (r.options.repeat as number));
+    const runs = Number(/^(\d+) runs x 2 workers/.exec(counters?.detail ?? '')?.[1]);
+    expect(runs % perTry).toBe(0);
+    expect(r.outputs.falseSharingTotal).toBe(perTry * 2 * (r.options.increments as number));
 
     expect(r.checks.find((c) => c.name === 'every job computes the same checksum')?.ok).toBe(true);
     expect(r.outputs.checksum).toMatch(/^[0-9a-f]{8}$/);
@@ -100,8 +111,8 @@ describe('lab 2: parallelize it', () => {
     expect(r.headline).toBeDefined();
   });
 
-  it('--workers 2 --serial 0.2: reports the fitted serial fraction and checks it against 0.2', async () => {
-    const r = await runLab(2, ['--workers', '2', '--serial', '0.2', '--quick']);
+  it('--workers 2 --serial 0.5: reports the fitted serial fraction and checks it against 0.5', async () => {
+    const r = await runLab(2, ['--workers', '2', '--serial', '0.5', '--quick']);
     expect(r.error, r.error?.stack).toBeUndefined();
     expect(schemaErrors(r)).toEqual([]);
     everyCheckPassedOrSkippedWithReason(r);
@@ -114,13 +125,12 @@ describe('lab 2: parallelize it', () => {
       expect(r.headline?.label).toMatch(/^fitted serial fraction/);
       expect(r.tables.find((t) => t.title.startsWith('Amdahl'))?.columns.map((c) => c.label)).toContainEqual(expect.stringMatching(/^Amdahl, fit s=\d\.\d{3}$/));
       if (fitCheck?.skipped) {
-        // Only when the workers measurably got less than two cores' worth of CPU.
-        expect(fitCheck.reason).toMatch(/2 workers got only \d\.\d\d cores' worth of CPU/);
+        // Only when other processes kept the machine busy in every try, never for the workers' own figures.
+        expect(fitCheck.reason).toMatch(BUSY_SKIP);
       } else {
-        expect(fitCheck?.detail).toMatch(/fit s = [01]\.\d{3} from S\(2\) = .*configured 0\.200/);
-        // The checked fit (on the cores the workers got) is the one within tolerance.
-        const checked = Number(/fit s = ([01]\.\d{3})/.exec(fitCheck?.detail ?? '')?.[1]);
-        expect(Math.abs(checked - 0.2)).toBeLessThanOrEqual(0.1);
+        expect(fitCheck?.detail).toMatch(/fit s = [01]\.\d{3} from S\(2\) = .*configured 0\.500.*others' load/);
+        const fitted = Number(/fit s = ([01]\.\d{3})/.exec(fitCheck?.detail ?? '')?.[1]);
+        expect(Math.abs(fitted - 0.5)).toBeLessThanOrEqual(0.15);
       }
     } else {
       expect(fitCheck?.skipped).toBe(true);
