@@ -9,6 +9,7 @@ import { shortDevice, type Choice } from '../../src/gpu/choice.js';
 import { median, ratioOfMedians } from '../../src/measure/stats.js';
 import { KERNEL_LABEL } from './cases.js';
 import type { Impl, SizeResult, SweepResult } from './sweep.js';
+import { fmtNum } from '../../src/render/format.js';
 
 export type Verdict = 'win' | 'lose' | 'tie' | 'too few runs';
 
@@ -50,7 +51,7 @@ export function crossover(ctx: LabContext<unknown>, sweeps: readonly SweepResult
     const vs1 = crossoverSize(s.sizes, 'js');
     const vsW = crossoverSize(s.sizes, 'workers');
     if (vsW) wins++;
-    const fmt = (v: ReturnType<typeof verdictAt>): string => (v ? `${v.speedup.value.toPrecision(2)}x ${v.verdict}` : '–');
+    const fmt = (v: ReturnType<typeof verdictAt>): string => (v ? `${fmtNum(v.speedup.value, 2)}x ${v.verdict}` : '–');
     rows.push({
       kernel: KERNEL_LABEL[s.kernel],
       at: largest.size,
@@ -94,8 +95,8 @@ export function vectorAddBandwidth(sweeps: readonly SweepResult[]): { size: stri
 export function whyNote(choice: Choice, wins: number, kernels: number, bw: ReturnType<typeof vectorAddBandwidth>): string {
   const device = shortDevice(choice.device);
   const moved = bw
-    ? ` Moving data costs: vector add at ${bw.size} elements (12 bytes each, 1 flop) ran at ${bw.gbps.toPrecision(2)} GB/s ` +
-      `through gpu.js, ${bw.cpuGbps.toPrecision(2)} GB/s in plain JS.`
+    ? ` Moving data costs: vector add at ${bw.size} elements (12 bytes each, 1 flop) ran at ${fmtNum(bw.gbps, 2)} GB/s ` +
+      `through gpu.js, ${fmtNum(bw.cpuGbps, 2)} GB/s in plain JS.`
     : '';
   if (choice.ran === 'webasm' || choice.ran === 'cpu') {
     const kind = choice.ran === 'webasm' ? 'WebAssembly' : "gpu.js's JavaScript";
