@@ -105,3 +105,21 @@ describe('waitForExit', () => {
     await expect(p).rejects.toThrow('cancelled');
   });
 });
+
+describe("the context's waits, many at once", () => {
+  it('twenty bound sleeps on the run signal at once raise no MaxListenersExceededWarning (a worker per core on a 16-core machine did)', async () => {
+    const { labContext } = await import('../helpers/context.js');
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    const { ctx, done } = await labContext({ signal: new AbortController().signal });
+    try {
+      await Promise.all(Array.from({ length: 20 }, () => ctx.sleep(20)));
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+      await done();
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+});
