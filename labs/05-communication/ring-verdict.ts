@@ -14,8 +14,13 @@ import { BUSY_MACHINE_CORES } from '../../src/measure/contention.js';
 import { median, ratioOfMedians } from '../../src/measure/stats.js';
 import { fmtNum } from '../../src/render/format.js';
 
-/** What the ring must beat postMessage by at 64 B with two cores; 10-20x measured on a shared 2-core VM under moderate load (README). */
-export const RING_MIN = 10;
+/**
+ * What the ring must beat postMessage by at 64 B with two cores. 10-30x is measured on a
+ * shared 2-core VM, but a correct ring read 9.7x once in a CI run at others' load 0.05
+ * cores, so the bar is 5x: still far above what a "ring" that is really postMessage
+ * reaches (about 1x), with room for a slow vCPU.
+ */
+export const RING_MIN = 5;
 
 export interface RingTry {
   /** msg/s of each timed run */

@@ -141,7 +141,7 @@ describe('lab 5 faults: the shared queues', () => {
 });
 
 describe('lab 5 faults: the ring buffer against postMessage', () => {
-  const RING = /^ring buffer moves 64 B messages >= 10x faster/;
+  const RING = /^ring buffer moves 64 B messages >= 5x faster/;
   const ringVsPost = (wires: WireTable, cores: number | null) => async (ctx: LabContext, ep: Endpoints) => {
     const meter = fixedLoad(cores);
     const t = await transports(ctx, { ep, ...SMALL, wires, meter });

@@ -120,14 +120,14 @@ describe('communication: the ring verdict', () => {
 
   it('judges best run against best run', () => {
     expect(bestRatio(t([1e6, 3e6], [1e5, 2e5], 0))).toBe(15);
-    expect(judgeRing(t([1e6, 2.1e6], [2e5, 1e5], 0))).toBe('pass'); // medians 7.5x, best 10.5x
-    expect(judgeRing(t([1.9e6], [2e5], 0))).toBe('fail');
+    expect(judgeRing(t([0.5e6, 1.05e6], [2e5, 1e5], 0))).toBe('pass'); // medians 3.75x, best 5.25x
+    expect(judgeRing(t([0.95e6], [2e5], 0))).toBe('fail'); // 4.75x
   });
 
   it('excuses a miss only by others\' load, never when it is unknown', () => {
-    expect(judgeRing(t([1e6], [2e5], 0.29))).toBe('fail');
-    expect(judgeRing(t([1e6], [2e5], 0.3))).toBe('busy');
-    expect(judgeRing(t([1e6], [2e5], null))).toBe('fail');
+    expect(judgeRing(t([0.5e6], [2e5], 0.29))).toBe('fail');
+    expect(judgeRing(t([0.5e6], [2e5], 0.3))).toBe('busy');
+    expect(judgeRing(t([0.5e6], [2e5], null))).toBe('fail');
     expect(judgeRing(t([RING_MIN * 2e5], [2e5], 1.9))).toBe('pass');
   });
 
