@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT, UsageError, BrokenLabError, exitCodesLine } from '../../src/core/errors.js';
 import { STATUS_EXIT, emptyReport, exitCodeOf, statusOf, type Check, type Status } from '../../src/core/report.js';
 import { machine } from '../../src/measure/machine.js';
+import { schemaErrors } from '../helpers/schema.js';
 
 const head = {
   lab: { id: 3, slug: 'life', title: 'Life' },
@@ -14,6 +15,11 @@ const head = {
 };
 
 describe('emptyReport', () => {
+  it('is valid conc.report/1, its startedAt checked as a date and time', () => {
+    expect(schemaErrors(emptyReport(head))).toEqual([]);
+    expect(schemaErrors(emptyReport({ ...head, startedAt: 'yesterday' }))).toEqual(['/startedAt must match format "date-time"']);
+  });
+
   it('has every field of conc.report/1 in the order the three copies of it had, nothing recorded', () => {
     const r = emptyReport(head);
     expect(Object.keys(r)).toEqual([

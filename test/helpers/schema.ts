@@ -5,6 +5,8 @@ import { Ajv } from 'ajv';
 import { ROOT } from './run-lab.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
+// The schemas' one format (ajv checks none by itself, and warns): an ISO 8601 date and time, as toISOString writes it.
+ajv.addFormat('date-time', (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !Number.isNaN(Date.parse(s)));
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 
 function validator(name: string): ReturnType<typeof ajv.compile> {
