@@ -14,13 +14,12 @@
  * busy limit. The figures (and /proc/loadavg before and after each batch) are printed
  * and written to $CONC_FAULT_COUNTS_OUT (default /tmp/conc-fault-counts-lab-01.json).
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUSY_MACHINE_CORES, loadSpan, othersOver } from '../../src/measure/contention.js';
-import { checkNamed, labContext } from '../helpers/context.js';
+import { FAULT_RUNS, faultCounter } from '../helpers/fault-counts.js';
 import { ROOT } from '../helpers/run-lab.js';
 
 type Cpu = typeof import('../../labs/01-speed-it-up/cpu.js');
@@ -28,8 +27,7 @@ type Io = typeof import('../../labs/01-speed-it-up/io.js');
 type LabContext = import('../../src/core/lab.js').LabContext<unknown>;
 type Report = import('../../src/core/report.js').Report;
 
-const N = Number(process.env.CONC_FAULT_COUNTS ?? 0);
-const OUT = process.env.CONC_FAULT_COUNTS_OUT ?? '/tmp/conc-fault-counts-lab-01.json';
+const N = FAULT_RUNS;
 const { cpuWorkload } = (await import(path.join(ROOT, 'dist/labs/01-speed-it-up/cpu.js'))) as Cpu;
 const { ioWorkload } = (await import(path.join(ROOT, 'dist/labs/01-speed-it-up/io.js'))) as Io;
 const SERIAL_TASK = pathToFileURL(path.join(ROOT, 'test/fixtures/faults/lab-01/serial-task.worker.js'));
@@ -47,23 +45,6 @@ const CHECKS = {
   asyncIo: /io: async alone brings a speedup/,
 };
 
-const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').trim();
-const WAIT = process.env.CONC_FAULT_COUNTS_WAIT === '1';
-/** How long one run waits for a quiet moment at most (CONC_FAULT_COUNTS_WAIT_MAX_S, default 15 minutes); then it runs anyway. */
-const WAIT_MAX_MS = 1000 * Number(process.env.CONC_FAULT_COUNTS_WAIT_MAX_S ?? 900);
-
-/** Wait for 2 s in which others used less than the busy limit (bounded): what they used then. */
-async function quietMoment(): Promise<string> {
-  const t0 = Date.now();
-  for (;;) {
-    const span = loadSpan();
-    await new Promise((r) => setTimeout(r, 2000));
-    const others = othersOver([span.end()]);
-    if (others === null || others < BUSY_MACHINE_CORES || Date.now() - t0 > WAIT_MAX_MS)
-      return `waited ${((Date.now() - t0) / 1000).toFixed(0)} s for others at ${others?.toFixed(2)} cores`;
-  }
-}
-const results: Record<string, unknown> = {};
 
 afterEach(() => rmSync(path.join(tmpdir(), `conc-fault-turns-${process.pid}`), { recursive: true, force: true }));
 
@@ -77,31 +58,7 @@ const io =
   (ctx) =>
     ioWorkload(ctx, { ...QUICK_IO, ...o });
 
-async function batch(label: string, f: Run, keys: (keyof typeof CHECKS)[]): Promise<Record<string, Record<string, number>>> {
-  const counts: Record<string, Record<string, number>> = {};
-  const details: string[] = [];
-  const before = loadavg();
-  for (let i = 0; i < N; i++) {
-    if (WAIT) details.push(`${label} #${i + 1}: ${await quietMoment()}`);
-    const { ctx, report, done } = await labContext({ quick: true, repeat: 3, warmup: 0, seed: 42 + i });
-    try {
-      await f(ctx);
-    } finally {
-      await done();
-    }
-    for (const key of keys) {
-      const c = checkNamed(report as Report, CHECKS[key]);
-      const outcome = c.skipped ? 'skipped' : c.ok ? 'passed' : 'failed';
-      const tally = (counts[key] ??= { failed: 0, skipped: 0, passed: 0 });
-      tally[outcome] = (tally[outcome] ?? 0) + 1;
-      details.push(`${label} #${i + 1} ${key} ${outcome}: ${c.detail ?? c.reason}`);
-    }
-  }
-  results[label] = { counts, loadavgBefore: before, loadavgAfter: loadavg(), details };
-  console.log(label, JSON.stringify(counts), `loadavg ${before} -> ${loadavg()}`);
-  writeFileSync(OUT, JSON.stringify(results, null, 2));
-  return counts;
-}
+const batch = faultCounter('lab-01', CHECKS, { repeat: 3, warmup: 0 });
 
 const H = 3_600_000;
 describe.skipIf(!N)(`lab 1: the timing checks over ${N} --quick runs`, () => {

@@ -11,13 +11,12 @@
  * busy limit. The figures (and /proc/loadavg before and after each batch) are printed
  * and written to $CONC_FAULT_COUNTS_OUT (default /tmp/conc-fault-counts-lab-02.json).
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUSY_MACHINE_CORES, loadSpan, othersOver } from '../../src/measure/contention.js';
-import { checkNamed, labContext } from '../helpers/context.js';
+import { FAULT_RUNS, faultCounter } from '../helpers/fault-counts.js';
 import { ROOT } from '../helpers/run-lab.js';
 
 type Amdahl = typeof import('../../labs/02-parallelize-it/amdahl.js');
@@ -26,8 +25,7 @@ type Pool = typeof import('../../labs/02-parallelize-it/pool.js');
 type JobStrategy = import('../../labs/02-parallelize-it/pool.js').JobStrategy;
 type LabContext = import('../../src/core/lab.js').LabContext<unknown>;
 
-const N = Number(process.env.CONC_FAULT_COUNTS ?? 0);
-const OUT = process.env.CONC_FAULT_COUNTS_OUT ?? '/tmp/conc-fault-counts-lab-02.json';
+const N = FAULT_RUNS;
 const dist = (p: string): string => path.join(ROOT, 'dist/labs/02-parallelize-it', p);
 const { amdahlSweep, DEFAULT_SERIAL } = (await import(dist('amdahl.js'))) as Amdahl;
 const { falseSharing } = (await import(dist('false-sharing.js'))) as FalseSharing;
@@ -39,23 +37,6 @@ const { serialInParallel } = (await import(fault('jobs.js').href)) as { serialIn
 const UNITS = 2000;
 const CHECKS = { fit: /fitted serial fraction within/, s2: /2 workers beat 1/, falseSharing: /counters on one cache line are slower/ };
 
-const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').trim();
-const WAIT = process.env.CONC_FAULT_COUNTS_WAIT === '1';
-/** How long one run waits for a quiet moment at most (CONC_FAULT_COUNTS_WAIT_MAX_S, default 15 minutes); then it runs anyway. */
-const WAIT_MAX_MS = 1000 * Number(process.env.CONC_FAULT_COUNTS_WAIT_MAX_S ?? 900);
-
-/** Wait for 2 s in which others used less than the busy limit (bounded): what they used then. */
-async function quietMoment(): Promise<string> {
-  const t0 = Date.now();
-  for (;;) {
-    const span = loadSpan();
-    await new Promise((r) => setTimeout(r, 2000));
-    const others = othersOver([span.end()]);
-    if (others === null || others < BUSY_MACHINE_CORES || Date.now() - t0 > WAIT_MAX_MS)
-      return `waited ${((Date.now() - t0) / 1000).toFixed(0)} s for others at ${others?.toFixed(2)} cores`;
-  }
-}
-const results: Record<string, unknown> = {};
 
 afterEach(() => rmSync(path.join(tmpdir(), `conc-fault-turns-${process.pid}`), { recursive: true, force: true }));
 
@@ -67,31 +48,7 @@ const amdahl =
   };
 const sharing = (pad?: number) => (ctx: LabContext) => falseSharing(ctx, { increments: 1_000_000, ops: ['atomics', 'plain'], pad });
 
-async function batch(label: string, f: (ctx: LabContext) => Promise<unknown>, keys: (keyof typeof CHECKS)[]): Promise<Record<string, Record<string, number>>> {
-  const counts: Record<string, Record<string, number>> = {};
-  const details: string[] = [];
-  const before = loadavg();
-  for (let i = 0; i < N; i++) {
-    if (WAIT) details.push(`${label} #${i + 1}: ${await quietMoment()}`);
-    const { ctx, report, done } = await labContext({ quick: true, repeat: 5, warmup: 1, seed: 42 + i });
-    try {
-      await f(ctx);
-    } finally {
-      await done();
-    }
-    for (const key of keys) {
-      const c = checkNamed(report, CHECKS[key]);
-      const outcome = c.skipped ? 'skipped' : c.ok ? 'passed' : 'failed';
-      const tally = (counts[key] ??= { failed: 0, skipped: 0, passed: 0 });
-      tally[outcome] = (tally[outcome] ?? 0) + 1;
-      details.push(`${label} #${i + 1} ${key} ${outcome}: ${c.detail ?? c.reason}`);
-    }
-  }
-  results[label] = { counts, loadavgBefore: before, loadavgAfter: loadavg(), details };
-  console.log(label, JSON.stringify(counts), `loadavg ${before} -> ${loadavg()}`);
-  writeFileSync(OUT, JSON.stringify(results, null, 2));
-  return counts;
-}
+const batch = faultCounter('lab-02', CHECKS, { repeat: 5, warmup: 1 });
 
 const H = 3_600_000;
 describe.skipIf(!N)(`lab 2: the timing checks over ${N} --quick runs`, () => {
