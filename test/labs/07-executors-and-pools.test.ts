@@ -8,7 +8,7 @@ import { breakEven, frameNaming, heldBack, meanRunMs, peakConcurrency, utilizati
 import { DEFAULT_NUMBERS, QUICK_NUMBERS, isPrimeMillerRabin } from '../../src/workloads/primes.js';
 import { runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
-import { MARK, newMark, survivors, until, watch } from './marked-procs.js';
+import { runMarked, survivors } from './marked-procs.js';
 
 const iv = (start: number, end: number) => ({ start, end });
 
@@ -114,29 +114,17 @@ describe('executors-and-pools: the lab', () => {
   });
 
   it('exits 3 on --timeout 1 and leaves no process behind', { timeout: 60_000 }, async () => {
-    const mark = newMark();
-    const w = watch(mark);
-    const r = await runCli(['lab', '7', '--quick', '--timeout', '1'], { env: { [MARK]: mark } });
-    w.stop();
+    const { r, seen } = await runMarked(['lab', '7', '--quick', '--timeout', '1']);
     expect(r.code).toBe(3);
     expect(r.stdout + r.stderr).toMatch(/timed out after 1 s/);
     expect(r.ms).toBeLessThan(8000);
-    expect(await survivors(w.seen.keys())).toEqual([]);
+    expect(await survivors(seen.keys())).toEqual([]);
   });
 
   it('exits 130 on Ctrl-C while a process pool runs, and leaves no process or worker', { timeout: 120_000 }, async () => {
-    const mark = newMark();
-    const w = watch(mark);
-    let cli = 0;
-    const run = runCli(['lab', '7', '--quick'], { env: { [MARK]: mark }, onSpawn: (p) => (cli = p), timeoutMs: 110_000 });
-    // Wait for a child of the process pool, then interrupt.
-    const pool = await until(() => [...w.seen.values()].some((c) => c.includes('process-pool.child.js')), 90_000);
-    process.kill(cli, 'SIGINT');
-    const r = await run;
-    w.stop();
-    expect(pool).toBe(true);
+    const { r, seen } = await runMarked(['lab', '7', '--quick'], { interruptWhen: 'process-pool.child.js' });
     expect(r.code).toBe(130);
-    expect(w.seen.size).toBeGreaterThan(1);
-    expect(await survivors(w.seen.keys())).toEqual([]);
+    expect(seen.size).toBeGreaterThan(1);
+    expect(await survivors(seen.keys())).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { parseStat } from '../../labs/08-multiprocessing/procfs.js';
 import { labContext } from '../helpers/context.js';
 import { ROOT, runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
-import { MARK, newMark, survivors, until, watch } from './marked-procs.js';
+import { runMarked, survivors } from './marked-procs.js';
 
 describe('multiprocessing: /proc (pure)', () => {
   it('reads state, parent, group and session after a command name with spaces and parentheses', () => {
@@ -109,27 +109,16 @@ describe('multiprocessing: the lab', () => {
   });
 
   it('exits 3 on --timeout 1 and leaves no process behind, the daemon included', { timeout: 60_000 }, async () => {
-    const mark = newMark();
-    const w = watch(mark);
-    const r = await runCli(['lab', '8', '--quick', '--timeout', '1'], { env: { [MARK]: mark } });
-    w.stop();
+    const { r, seen } = await runMarked(['lab', '8', '--quick', '--timeout', '1']);
     expect(r.code).toBe(3);
     expect(r.stdout + r.stderr).toMatch(/timed out after 1 s/);
     expect(r.ms).toBeLessThan(8000);
-    expect(await survivors(w.seen.keys())).toEqual([]);
+    expect(await survivors(seen.keys())).toEqual([]);
   });
 
   it('exits 130 on Ctrl-C once the daemon runs, and stops it with everything else', { timeout: 120_000 }, async () => {
-    const mark = newMark();
-    const w = watch(mark);
-    let cli = 0;
-    const run = runCli(['lab', '8', '--quick'], { env: { [MARK]: mark }, onSpawn: (p) => (cli = p), timeoutMs: 110_000 });
-    const daemon = await until(() => [...w.seen.values()].some((c) => c.includes('daemon.js')), 90_000);
-    process.kill(cli, 'SIGINT');
-    const r = await run;
-    w.stop();
-    expect(daemon).toBe(true);
+    const { r, seen } = await runMarked(['lab', '8', '--quick'], { interruptWhen: 'daemon.js' });
     expect(r.code).toBe(130);
-    expect(await survivors(w.seen.keys())).toEqual([]);
+    expect(await survivors(seen.keys())).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, runLab } from '../helpers/run-lab.js';
 import { schemaErrors } from '../helpers/schema.js';
-import { MARK, newMark, survivors, until, watch } from './marked-procs.js';
+import { runMarked, survivors } from './marked-procs.js';
 
 type Report = import('../../src/core/report.js').Report;
 
@@ -139,38 +139,22 @@ describe('choosing-a-solution: the lab', () => {
   });
 
   it('exits 3 on --timeout 1 and leaves no process or temp file behind', { timeout: 60_000 }, async () => {
-    const mark = newMark();
-    const w = watch(mark);
     const dir = mkdtempSync(path.join(tmp, 'timeout-'));
-    const r = await runCli(['lab', '12', '--quick', '--timeout', '1'], { env: { [MARK]: mark, TMPDIR: dir } });
-    w.stop();
+    const { r, seen } = await runMarked(['lab', '12', '--quick', '--timeout', '1'], { env: { TMPDIR: dir } });
     expect(r.code).toBe(3);
     expect(r.stdout + r.stderr).toMatch(/timed out after 1 s/);
     expect(r.ms).toBeLessThan(8000);
-    expect(w.seen.size).toBeGreaterThan(1);
-    expect(await survivors(w.seen.keys())).toEqual([]);
+    expect(seen.size).toBeGreaterThan(1);
+    expect(await survivors(seen.keys())).toEqual([]);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('exits 130 on Ctrl-C while the GPU job and the pools run, and leaves no process or temp file', { timeout: 120_000 }, async () => {
-    const mark = newMark();
-    const w = watch(mark);
     const dir = mkdtempSync(path.join(tmp, 'sigint-'));
-    let cli = 0;
-    const run = runCli(['lab', '12', '--quick'], { env: { [MARK]: mark, TMPDIR: dir }, onSpawn: (p) => (cli = p), timeoutMs: 110_000 });
-    const gpu = await until(() => [...w.seen.values()].some((c) => c.includes('gpu/child.js')), 90_000);
-    if (!gpu) {
-      const r = await run;
-      w.stop();
-      throw new Error(`no GPU child seen (${[...w.seen.values()].join('; ')}); the lab ended ${r.code}: ${r.stderr.slice(-400)} ${r.stdout.slice(-1500)}`);
-    }
-    process.kill(cli, 'SIGINT');
-    const r = await run;
-    w.stop();
-    expect(gpu).toBe(true);
+    const { r, seen } = await runMarked(['lab', '12', '--quick'], { env: { TMPDIR: dir }, interruptWhen: 'gpu/child.js' });
     expect(r.code).toBe(130);
-    expect([...w.seen.values()].some((c) => c.includes('process-pool.child.js'))).toBe(true);
-    expect(await survivors(w.seen.keys())).toEqual([]);
+    expect([...seen.values()].some((c) => c.includes('process-pool.child.js'))).toBe(true);
+    expect(await survivors(seen.keys())).toEqual([]);
     expect(readdirSync(dir)).toEqual([]);
   });
 });

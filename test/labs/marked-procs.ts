@@ -1,11 +1,11 @@
 /**
- * For the lab 7 and 8 tests: find every process a CLI run started, by a mark
+ * For the lab 7, 8 and 12 tests: find every process a CLI run started, by a mark
  * in its environment (children inherit the CLI's environment, including a
  * daemon that is nobody's child any more), and check that none is left.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { isRunning } from '../helpers/run-lab.js';
+import { isRunning, runCli, type CliResult } from '../helpers/run-lab.js';
 
 export const MARK = 'CONC_TEST_MARK';
 export const newMark = (): string => randomUUID();
@@ -71,4 +71,35 @@ export async function survivors(pids: Iterable<number>, ms = 2000): Promise<numb
   const all = [...pids];
   await until(() => all.every((p) => !isRunning(p)), ms);
   return all.filter(isRunning);
+}
+
+export interface MarkedRun {
+  r: CliResult;
+  /** Every marked process seen while it ran, with its command line. */
+  seen: Map<number, string>;
+  /** For interrupted runs: whether the process the interrupt waited for was seen. */
+  found: boolean;
+}
+
+/**
+ * Run `conc ...args` with a fresh mark and watch every process it starts. With
+ * `interruptWhen`, send the CLI SIGINT as soon as a marked process whose command
+ * line holds that text is seen (up to 90 s; `found` says whether it was).
+ */
+export async function runMarked(args: string[], o: { env?: Record<string, string>; interruptWhen?: string } = {}): Promise<MarkedRun> {
+  const mark = newMark();
+  const w = watch(mark);
+  let cli = 0;
+  const run = runCli(args, { env: { [MARK]: mark, ...o.env }, onSpawn: (p) => (cli = p), timeoutMs: 110_000 });
+  let found = false;
+  if (o.interruptWhen !== undefined) {
+    const text = o.interruptWhen;
+    found = await until(() => [...w.seen.values()].some((c) => c.includes(text)), 90_000);
+    if (found) process.kill(cli, 'SIGINT');
+  }
+  const r = await run;
+  w.stop();
+  if (o.interruptWhen !== undefined && !found)
+    throw new Error(`no process running ${o.interruptWhen} was seen (${[...w.seen.values()].join('; ')}); the run ended ${r.code}: ${r.stderr.slice(-400)}`);
+  return { r, seen: w.seen, found };
 }
