@@ -10,16 +10,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkNamed, labContext } from '../helpers/context.js';
+import { checkNamed } from '../helpers/context.js';
 import { ROOT } from '../helpers/run-lab.js';
+import { quietRun, runExperiment, type Experiment } from '../helpers/timing-fault.js';
 
 type Cpu = typeof import('../../labs/01-speed-it-up/cpu.js');
 type Io = typeof import('../../labs/01-speed-it-up/io.js');
 type Startup = typeof import('../../labs/01-speed-it-up/startup.js');
 type Threads = typeof import('../../labs/01-speed-it-up/threads.js');
-type Contention = typeof import('../../src/measure/contention.js');
 type Report = import('../../src/core/report.js').Report;
-type LabContext = import('../../src/core/lab.js').LabContext<unknown>;
 interface Faults {
   lossyFactorise: (n: number) => number[];
   instantServer: NonNullable<import('../../labs/01-speed-it-up/io.js').IoOptions['startServer']>;
@@ -30,7 +29,6 @@ const { cpuWorkload } = (await import(dist('cpu.js'))) as Cpu;
 const { ioWorkload } = (await import(dist('io.js'))) as Io;
 const { startup } = (await import(dist('startup.js'))) as Startup;
 const { judgeThreads, threadsPrecondition, coresBusyMin } = (await import(dist('threads.js'))) as Threads;
-const { BUSY_MACHINE_CORES } = (await import(path.join(ROOT, 'dist/src/measure/contention.js'))) as Contention;
 const FAULTS = path.join(ROOT, 'test/fixtures/faults/lab-01');
 const fault = (f: string): URL => pathToFileURL(path.join(FAULTS, f));
 const { lossyFactorise, instantServer } = (await import(fault('faults.js').href)) as Faults;
@@ -43,45 +41,14 @@ const QUICK_IO = { requests: 10, delay: 10, workers: 2, fresh: false };
 /** Too little work for the timing checks: enough for the correctness checks. */
 const SMALL_CPU = { ...QUICK_CPU, numbers: 2000 };
 const UNEXCUSED = { busyLimit: Infinity };
-const TEST_TRIES = 3;
 
 // A run cut short could leave the serialising fixture's lock behind.
 afterEach(() => rmSync(path.join(tmpdir(), `conc-fault-turns-${process.pid}`), { recursive: true, force: true }));
 
-async function run(f: (ctx: LabContext) => Promise<unknown>): Promise<Report> {
-  const { ctx, report, done } = await labContext({ repeat: 3, warmup: 0 });
-  try {
-    await f(ctx);
-  } finally {
-    await done();
-  }
-  return report;
-}
+const run = (f: Experiment): Promise<Report> => runExperiment(f, { repeat: 3, warmup: 0 });
 
-/**
- * A timing fault on a shared machine is judged on a quiet run only: others'
- * load (in the checks' details) below the lab's limit, the only runs where a
- * pass means the check is blind. When others keep the machine busy in every
- * try, the test is skipped with the figures, as the lab's check would be.
- */
-async function timingFault(
-  t: { skip(note?: string): void },
-  f: (ctx: LabContext) => Promise<unknown>,
-  checks: RegExp[],
-  /** Asserted on every try, busy or not: what load cannot fake. */
-  always?: (r: Report) => void,
-): Promise<Report> {
-  const loads: string[] = [];
-  for (let i = 0; i < TEST_TRIES; i++) {
-    const r = await run(f);
-    always?.(r);
-    const load = Math.max(...checks.map((re) => Number(/others' load (\d+\.\d+)/.exec(checkNamed(r, re).detail ?? '')?.[1] ?? NaN)));
-    if (!(load >= BUSY_MACHINE_CORES)) return r;
-    loads.push(load.toFixed(2));
-  }
-  t.skip(`others used ${loads.join(', ')} cores in ${TEST_TRIES} tries: too busy to judge`);
-  throw new Error('unreachable: skipped');
-}
+const timingFault = (t: { skip(note?: string): void }, f: Experiment, checks: RegExp[], always?: (r: Report) => void): Promise<Report> =>
+  quietRun(t, () => run(f), checks, always);
 
 const failed = { ok: false, skipped: false };
 const passed = { ok: true, skipped: false };

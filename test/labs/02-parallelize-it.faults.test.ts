@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkNamed, labContext } from '../helpers/context.js';
+import { checkNamed } from '../helpers/context.js';
 import { ROOT } from '../helpers/run-lab.js';
+import { quietRun, runExperiment, type Experiment } from '../helpers/timing-fault.js';
 
 type Amdahl = typeof import('../../labs/02-parallelize-it/amdahl.js');
 type Gustafson = typeof import('../../labs/02-parallelize-it/gustafson.js');
@@ -20,7 +21,6 @@ type FalseSharing = typeof import('../../labs/02-parallelize-it/false-sharing.js
 type Pool = typeof import('../../labs/02-parallelize-it/pool.js');
 type Sweep = typeof import('../../labs/02-parallelize-it/sweep.js');
 type Topo = typeof import('../../labs/02-parallelize-it/topology.js');
-type Contention = typeof import('../../src/measure/contention.js');
 type Report = import('../../src/core/report.js').Report;
 type LabContext = import('../../src/core/lab.js').LabContext<unknown>;
 type SweepResult = import('../../labs/02-parallelize-it/sweep.js').SweepResult;
@@ -34,7 +34,6 @@ const { falseSharing, judgeFalseSharing, FALSE_SHARING_MIN } = (await import(dis
 const { WorkPool } = (await import(dist('pool.js'))) as Pool;
 const { remeasured, sweepLoad } = (await import(dist('sweep.js'))) as Sweep;
 const { parseCpuList, physicalCores, siblingGroups, readTopology } = (await import(dist('topology.js'))) as Topo;
-const { BUSY_MACHINE_CORES } = (await import(path.join(ROOT, 'dist/src/measure/contention.js'))) as Contention;
 const fault = (f: string): URL => pathToFileURL(path.join(ROOT, 'test/fixtures/faults/lab-02', f));
 const { serialInParallel } = (await import(fault('jobs.js').href)) as { serialInParallel: JobStrategy };
 
@@ -44,7 +43,6 @@ const LOSSY_HAMMER = fault('lossy-hammer.worker.js');
 /** --quick's job: 100 M steps, 2000 units of 50 000. */
 const UNITS = 2000;
 const UNEXCUSED = { busyLimit: Infinity };
-const TEST_TRIES = 3;
 const FIT = /fitted serial fraction within/;
 const S2 = /2 workers beat 1/;
 const FS = /counters on one cache line are slower/;
@@ -52,15 +50,7 @@ const FS = /counters on one cache line are slower/;
 // A run cut short could leave the serialising fixture's lock behind.
 afterEach(() => rmSync(path.join(tmpdir(), `conc-fault-turns-${process.pid}`), { recursive: true, force: true }));
 
-async function run(f: (ctx: LabContext) => Promise<unknown>): Promise<Report> {
-  const { ctx, report, done } = await labContext({ repeat: 5, warmup: 1 });
-  try {
-    await f(ctx);
-  } finally {
-    await done();
-  }
-  return report;
-}
+const run = (f: Experiment): Promise<Report> => runExperiment(f, { repeat: 5, warmup: 1 });
 
 /** The Amdahl sweep of --quick (W = 4) with serial fraction s, on a pool of `worker`s run by `job`. */
 const amdahlRun =
@@ -70,23 +60,7 @@ const amdahlRun =
     await amdahlSweep(ctx, { pool, maxK: 4, units: UNITS, serialUnits: Math.round(s * UNITS), variant: {}, job: o.job, ...UNEXCUSED });
   };
 
-/**
- * A timing fault on a shared machine is judged on a quiet run only: others'
- * load (in the checks' details) below the lab's limit, the only runs where a
- * pass means the check is blind. When others keep the machine busy in every
- * try, the test is skipped with the figures, as the lab's check would be.
- */
-async function timingFault(t: { skip(note?: string): void }, f: (ctx: LabContext) => Promise<unknown>, checks: RegExp[]): Promise<Report> {
-  const loads: string[] = [];
-  for (let i = 0; i < TEST_TRIES; i++) {
-    const r = await run(f);
-    const load = Math.max(...checks.map((re) => Number(/others' load (\d+\.\d+)/.exec(checkNamed(r, re).detail ?? '')?.[1] ?? NaN)));
-    if (!(load >= BUSY_MACHINE_CORES)) return r;
-    loads.push(load.toFixed(2));
-  }
-  t.skip(`others used ${loads.join(', ')} cores in ${TEST_TRIES} tries: too busy to judge`);
-  throw new Error('unreachable: skipped');
-}
+const timingFault = (t: { skip(note?: string): void }, f: Experiment, checks: RegExp[]): Promise<Report> => quietRun(t, () => run(f), checks);
 
 const failed = { ok: false, skipped: false };
 const passed = { ok: true, skipped: false };
